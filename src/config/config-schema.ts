@@ -1,0 +1,194 @@
+import { z } from 'zod';
+
+/** Names usable as identifiers in config, metrics labels and deployment ids. */
+const identifier = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]*$/i, 'use letters, digits, ".", "_" or "-", starting with a letter or digit');
+
+const timeoutsSchema = z
+  .object({
+    /** Time to open a connection. */
+    connect_ms: z.number().int().positive().default(5_000),
+    /** Time to the response headers. */
+    first_byte_ms: z.number().int().positive().default(60_000),
+    /** Longest silence mid-body. */
+    idle_ms: z.number().int().positive().default(30_000),
+  })
+  .strict();
+
+const pricingSchema = z
+  .object({
+    input_per_mtok: z.number().nonnegative(),
+    output_per_mtok: z.number().nonnegative(),
+    cache_read_per_mtok: z.number().nonnegative().optional(),
+    cache_write_per_mtok: z.number().nonnegative().optional(),
+    cache_write_1h_per_mtok: z.number().nonnegative().optional(),
+  })
+  .strict();
+
+export const CAPABILITIES = ['tools', 'vision', 'json_mode', 'streaming', 'embeddings', 'reasoning'] as const;
+
+const modelSchema = z
+  .object({
+    /** The name clients use (and the provider's, unless `upstream` says otherwise). */
+    name: z.string().min(1),
+    /** The model name at the provider. */
+    upstream: z.string().min(1).optional(),
+    /** Price this model like a catalogue model (e.g. a simulated or self-hosted stand-in). */
+    price_as: z.string().min(1).optional(),
+    /** Explicit prices in USD per million tokens; override the catalogue. */
+    pricing: pricingSchema.optional(),
+    /** What the model can do; a request needing a capability never goes to a model without it. */
+    capabilities: z.array(z.enum(CAPABILITIES)).default(['tools', 'json_mode', 'streaming']),
+    /** Context window in tokens. */
+    context_window: z.number().int().positive().optional(),
+  })
+  .strict();
+
+const limitsSchema = z
+  .object({
+    rpm: z.number().int().positive().optional(),
+    tpm: z.number().int().positive().optional(),
+    max_concurrency: z.number().int().positive().optional(),
+    queue_size: z.number().int().nonnegative().default(100),
+    queue_timeout_ms: z.number().int().positive().default(30_000),
+  })
+  .strict();
+
+const costOfOwnershipSchema = z
+  .object({
+    hardware_usd: z.number().nonnegative(),
+    amortisation_months: z.number().positive(),
+    watts: z.number().nonnegative(),
+    usd_per_kwh: z.number().nonnegative(),
+    /** Share of the time the machine does useful work (0–1]. */
+    utilisation: z.number().positive().max(1).default(0.5),
+    /** Expected output tokens per second, to turn time into tokens. */
+    tokens_per_second: z.number().positive(),
+  })
+  .strict();
+
+const faultSchema = z
+  .object({
+    kind: z.enum(['rate_limit', 'server_error', 'overloaded', 'reset', 'timeout', 'cut_stream', 'malformed']),
+    /** Probability (0–1) that a request gets this fault. */
+    probability: z.number().min(0).max(1),
+    /** For `rate_limit`: the retry-after to send, in seconds. */
+    retry_after_s: z.number().nonnegative().optional(),
+  })
+  .strict();
+
+const simulationSchema = z
+  .object({
+    /** Wire protocol the simulated provider speaks. */
+    protocol: z.enum(['openai', 'anthropic']).default('openai'),
+    /** Time to first token in ms. */
+    ttft_ms: z.number().nonnegative().default(20),
+    /** Output speed. */
+    tokens_per_second: z.number().positive().default(400),
+    /** Default answer length in tokens when the request sets no limit. */
+    output_tokens: z.number().int().positive().default(60),
+    /** Faults to inject. */
+    faults: z.array(faultSchema).default([]),
+  })
+  .strict();
+
+export const PROVIDER_KINDS = ['openai', 'anthropic', 'openai-compatible', 'simulated'] as const;
+export const COMPATIBLE_PRESETS = ['deepseek', 'openrouter', 'groq', 'together', 'vllm', 'llamacpp', 'ollama'] as const;
+
+const providerSchema = z
+  .object({
+    name: identifier,
+    kind: z.enum(PROVIDER_KINDS),
+    /** For `openai-compatible`: a known server's defaults (base URL, quirks). */
+    preset: z.enum(COMPATIBLE_PRESETS).optional(),
+    base_url: z.string().url().optional(),
+    /** Name of the environment variable holding the API key. Keys never live in this file. */
+    api_key_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name').optional(),
+    headers: z.record(z.string(), z.string()).default({}),
+    location: z.enum(['cloud', 'local']).default('cloud'),
+    /** May take `x-tollgate-data-residency: local` traffic (defaults to true for local endpoints). */
+    data_residency: z.boolean().optional(),
+    timeouts: timeoutsSchema.prefault({}),
+    limits: limitsSchema.prefault({}),
+    cost_of_ownership: costOfOwnershipSchema.optional(),
+    simulation: simulationSchema.optional(),
+    models: z.array(modelSchema).min(1, 'list at least one model'),
+  })
+  .strict()
+  .superRefine((provider, context) => {
+    if (provider.kind === 'openai-compatible' && !provider.base_url && !provider.preset) {
+      context.addIssue({ code: 'custom', path: ['base_url'], message: 'openai-compatible needs base_url or preset' });
+    }
+    if ('api_key' in provider) {
+      context.addIssue({ code: 'custom', path: ['api_key'], message: 'secrets come from api_key_env' });
+    }
+  });
+
+const tierSchema = z
+  .object({
+    /** Deployments as `provider/model`, in fallback order. */
+    deployments: z.array(z.string().regex(/^[^/]+\/.+$/, 'use provider/model')).min(1),
+    /** Expected quality, 0–1, used by the router. */
+    quality: z.number().min(0).max(1).optional(),
+    /** Output cap injected when the client asks for more or nothing. */
+    max_output_tokens: z.number().int().positive().optional(),
+  })
+  .strict();
+
+const serverSchema = z
+  .object({
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(0).max(65_535).default(4000),
+    /** Largest accepted request body. */
+    max_body_bytes: z.number().int().positive().default(4 * 1024 * 1024),
+    /** Environment variable holding the master key for /admin and the dashboard. */
+    master_key_env: z.string().default('TOLLGATE_MASTER_KEY'),
+    /** Reject prompts with more input tokens than this (before any spend). */
+    max_input_tokens: z.number().int().positive().optional(),
+    /** Retries per deployment on retryable errors, before the next deployment. */
+    max_retries: z.number().int().nonnegative().default(1),
+  })
+  .strict();
+
+const storageSchema = z
+  .object({
+    /** Where the ledger lives. */
+    ledger: z.enum(['sqlite', 'postgres', 'off']).default('sqlite'),
+    /** SQLite file. */
+    sqlite_path: z.string().default('./.tollgate/ledger.db'),
+    /** Environment variable with the PostgreSQL connection string. */
+    postgres_url_env: z.string().default('TOLLGATE_POSTGRES_URL'),
+    /** `memory` (one instance) or a `redis://` URL shared between instances. */
+    shared_state: z.string().regex(/^(memory|rediss?:\/\/.+)$/, 'use memory or a redis:// URL').default('memory'),
+  })
+  .strict();
+
+/** The whole configuration file. Sections are added by the layers that read them. */
+export const configSchema = z
+  .object({
+    server: serverSchema.prefault({}),
+    storage: storageSchema.prefault({}),
+    providers: z.array(providerSchema).default([]),
+    tiers: z.record(identifier, tierSchema).default({}),
+    /** Extra names for one or more deployments, tried in order. */
+    aliases: z.record(z.string().min(1), z.array(z.string().regex(/^[^/]+\/.+$/, 'use provider/model')).min(1)).default({}),
+    /** The model whose price is the counterfactual for savings (`provider/model`). */
+    baseline: z.string().optional(),
+    /** Per-model price overrides by catalogue model name, USD per million tokens. */
+    pricing: z.record(z.string(), pricingSchema).default({}),
+  })
+  .strict();
+
+/** Parsed, defaulted configuration as the file states it. */
+export type ConfigFile = z.infer<typeof configSchema>;
+/** One provider section. */
+export type ProviderConfig = ConfigFile['providers'][number];
+/** One model of a provider. */
+export type ModelConfig = ProviderConfig['models'][number];
+/** One tier. */
+export type TierConfig = ConfigFile['tiers'][string];
+/** Prices in USD per million tokens. */
+export type PricingConfig = z.infer<typeof pricingSchema>;
+/** Simulation settings. */
+export type SimulationConfig = z.infer<typeof simulationSchema>;
