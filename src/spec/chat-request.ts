@@ -64,4 +64,9 @@ export interface ChatRequest {
   user?: string;
   /** True when the client wants server-sent events. */
   stream: boolean;
+  /**
+   * OpenAI clients: whether the client asked for a final usage chunk (`stream_options.include_usage`).
+   * Adapters always ask providers for usage; this only decides what the client is shown.
+   */
+  includeStreamUsage?: boolean;
 }
