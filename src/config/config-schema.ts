@@ -120,9 +120,6 @@ const providerSchema = z
     if (provider.kind === 'openai-compatible' && !provider.base_url && !provider.preset) {
       context.addIssue({ code: 'custom', path: ['base_url'], message: 'openai-compatible needs base_url or preset' });
     }
-    if ('api_key' in provider) {
-      context.addIssue({ code: 'custom', path: ['api_key'], message: 'secrets come from api_key_env' });
-    }
   });
 
 const tierSchema = z

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+import { runServeCommand } from './run-serve-command.js';
+
+const USAGE = `Usage: tollgate <command> [options]
+
+Commands:
+  serve [--config PATH] [--port N] [--host H]   run the gateway (default 127.0.0.1:4000)
+  report [--from ISO] [--to ISO] [--by a,b] [--format table|csv|json]
+                                                spend from the ledger, with savings
+  router fit DATA --out router.json             train the learned router
+  router eval DATA [--svg out.svg]              cost-quality curve of the routers
+  simulate [--port N]                           run the simulated provider as an HTTP server
+  help                                          this text
+`;
+
+type Command = (argv: string[]) => Promise<number>;
+
+const io = { stdout: process.stdout, stderr: process.stderr };
+
+/** Commands load lazily so that `serve` does not pay for the report or router code at start. */
+const commands: Record<string, Command> = {
+  serve: runServeCommand,
+  report: async (argv) => (await import('../report/run-report-command.js')).runReportCommand(argv, io),
+  router: async (argv) => {
+    const [sub, ...rest] = argv;
+    if (sub === 'fit') return (await import('../routing/learned/run-router-fit-command.js')).runRouterFitCommand(rest, io);
+    if (sub === 'eval') return (await import('../routing/evaluation/run-router-eval-command.js')).runRouterEvalCommand(rest, io);
+    process.stderr.write('Usage: tollgate router fit|eval DATA [options]\n');
+    return 2;
+  },
+  simulate: async (argv) => (await import('../providers/simulated/start-simulated-server.js')).runSimulatedServerCommand(argv),
+};
+
+async function main(): Promise<number> {
+  const [name = 'help', ...argv] = process.argv.slice(2);
+  const command = commands[name];
+  if (!command) {
+    process.stdout.write(USAGE);
+    return name === 'help' || name === '--help' ? 0 : 2;
+  }
+  return command(argv);
+}
+
+main().then(
+  (code) => {
+    if (code !== 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,186 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ConfigError, type LoadedConfig, loadConfig, validateConfig } from '../config/load-config.js';
+import { createUndiciTransport } from '../http/create-undici-transport.js';
+import type { HttpTransport } from '../http/http-transport.js';
+import { createLogger, type Logger } from '../logging/create-logger.js';
+import { anthropicProtocol } from '../protocols/anthropic/anthropic-protocol.js';
+import { openAiProtocol } from '../protocols/openai/openai-protocol.js';
+import type { SimulationHooks } from '../providers/create-provider-adapter.js';
+import { RouteTable } from '../server/route-table.js';
+import { GatewayError, toGatewayError } from '../spec/index.js';
+import { type AttemptGuard, openAttemptGuard } from '../stages/attempt/attempt-guard.js';
+import { DEFAULT_RETRY_POLICY } from '../stages/attempt/retry-policy.js';
+import { authenticate } from '../stages/auth/authenticate.js';
+import { sendError, sendJson } from '../stages/respond/write-response.js';
+import { defaultAutoRouter } from '../stages/route/resolve-route.js';
+import type { SettleObserver } from '../stages/settle/settled-request.js';
+import { createRuntime, type Runtime } from './create-runtime.js';
+import type { GatewayCore } from './gateway-core.js';
+import { handleChat } from './handle-chat.js';
+import { handleEmbeddings } from './handle-embeddings.js';
+import { listModels } from './list-models.js';
+
+/** How to build a gateway. Every field is optional: the default is `npm start`'s embedded gateway. */
+export interface CreateGatewayOptions {
+  /** Path of a tollgate.yaml; ignored when `config` is given. */
+  configPath?: string;
+  /** A config document (as parsed from YAML), for tests and embedding. */
+  config?: unknown;
+  /** Environment for provider keys (default `process.env`). */
+  environment?: NodeJS.ProcessEnv;
+  /** Upstream HTTP client (default: undici with keep-alive pools). */
+  transport?: HttpTransport;
+  /** Clock and randomness for the simulated provider (virtual time in replay). */
+  simulation?: SimulationHooks;
+  /** Logger (default: pino to stdout). */
+  logger?: Logger;
+  /** Extra receivers of settled requests. */
+  observers?: SettleObserver[];
+  /** Breakers, limits and queues (default: none). */
+  guard?: AttemptGuard;
+}
+
+/** A running or runnable gateway. */
+export interface Gateway {
+  /** The request-path state (runtime swaps on reload). */
+  readonly core: GatewayCore;
+  /** The node:http handler, to mount in another server. */
+  handle(request: IncomingMessage, response: ServerResponse): void;
+  /** Listens; resolves with the base URL (e.g. `http://127.0.0.1:4000`). */
+  listen(options?: { host?: string; port?: number }): Promise<string>;
+  /** Re-reads and validates the config; on error the old config stays and the error is thrown. */
+  reload(): Promise<void>;
+  /** Stops listening and closes upstream pools. */
+  close(): Promise<void>;
+}
+
+/** Builds a gateway (the library entry point: `import { createGateway } from 'tollgate'`). */
+export async function createGateway(options: CreateGatewayOptions = {}): Promise<Gateway> {
+  const environment = options.environment ?? process.env;
+  const logger = options.logger ?? createLogger();
+  const ownTransport = options.transport ? undefined : createUndiciTransport();
+  const transport = options.transport ?? (ownTransport as HttpTransport);
+
+  const load = (): LoadedConfig => {
+    if (options.config !== undefined) {
+      const { config, simulated } = validateConfig({ document: options.config, source: 'the given config', environment });
+      return { config, simulated, path: undefined };
+    }
+    return loadConfig({ path: options.configPath, environment });
+  };
+  const build = (loaded: LoadedConfig): Runtime =>
+    createRuntime({ config: loaded.config, simulated: loaded.simulated, transport, environment, simulation: options.simulation });
+
+  const loaded = load();
+  const runtime = build(loaded);
+  const core: GatewayCore = {
+    runtime,
+    logger,
+    masterKey: environment[runtime.config.server.master_key_env] || undefined,
+    keys: undefined,
+    autoRouter: defaultAutoRouter,
+    guard: options.guard ?? openAttemptGuard,
+    retryPolicy: { ...DEFAULT_RETRY_POLICY, maxRetries: runtime.config.server.max_retries },
+    observers: [...(options.observers ?? [])],
+  };
+  announce(logger, loaded);
+
+  const reload = async (): Promise<void> => {
+    const next = build(load());
+    core.runtime = next;
+    core.retryPolicy = { ...core.retryPolicy, maxRetries: next.config.server.max_retries };
+    logger.info({ providers: next.config.providers.map((p) => p.name) }, 'configuration reloaded');
+  };
+
+  const requireMaster = (request: IncomingMessage): void => {
+    if (core.masterKey === undefined) return;
+    const caller = authenticate({ headers: request.headers, masterKey: core.masterKey, keys: undefined });
+    if (!caller.master) throw new GatewayError({ code: 'permission', message: 'This route needs the master key.' });
+  };
+
+  const routes = new RouteTable()
+    .add('/v1/chat/completions', { POST: (request, response) => handleChat({ core, protocol: openAiProtocol, request, response }) })
+    .add('/v1/messages', { POST: (request, response) => handleChat({ core, protocol: anthropicProtocol, request, response }) })
+    .add('/v1/embeddings', { POST: (request, response) => handleEmbeddings({ core, request, response }) })
+    .add('/v1/models', {
+      GET: (_request, response) =>
+        sendJson({ response, status: 200, body: listModels(core.runtime, Math.floor(Date.now() / 1000)), headers: {} }),
+    })
+    .add('/healthz', { GET: (_request, response) => sendJson({ response, status: 200, body: { status: 'ok' }, headers: {} }) })
+    .add('/readyz', { GET: (_request, response) => sendJson({ response, status: 200, body: { status: 'ready' }, headers: {} }) })
+    .add('/admin/config/reload', {
+      POST: async (request, response) => {
+        requireMaster(request);
+        try {
+          await reload();
+        } catch (error) {
+          if (error instanceof ConfigError) {
+            throw new GatewayError({ code: 'invalid_request', message: `Reload rejected; the previous configuration stays. ${error.message}` });
+          }
+          throw error;
+        }
+        sendJson({ response, status: 200, body: { reloaded: true }, headers: {} });
+      },
+    });
+
+  const handle = (request: IncomingMessage, response: ServerResponse): void => {
+    const url = new URL(request.url ?? '/', 'http://gateway.invalid');
+    const protocol = url.pathname.endsWith('/messages') ? anthropicProtocol : openAiProtocol;
+    const fail = (thrown: unknown): void => {
+      const error = toGatewayError(thrown);
+      if (error.code === 'internal') logger.error({ err: thrown }, 'internal error');
+      sendError({ response, protocol, error, headers: {} });
+    };
+    const methods = routes.find(url.pathname);
+    if (!methods) {
+      fail(new GatewayError({ code: 'not_found', message: `No route ${request.method} ${url.pathname}.` }));
+      return;
+    }
+    const handler = methods[request.method as keyof typeof methods];
+    if (!handler) {
+      fail(new GatewayError({ code: 'method_not_allowed', message: `${request.method} is not allowed on ${url.pathname}.` }));
+      return;
+    }
+    try {
+      const pending = handler(request, response, url);
+      if (pending) pending.catch(fail);
+    } catch (error) {
+      fail(error);
+    }
+  };
+
+  let server: Server | undefined;
+  return {
+    core,
+    handle,
+    reload,
+    listen: (listenOptions = {}) =>
+      new Promise((resolve, reject) => {
+        server = createServer({ keepAliveTimeout: 65_000 }, handle);
+        server.on('error', reject);
+        const host = listenOptions.host ?? core.runtime.config.server.host;
+        server.listen(listenOptions.port ?? core.runtime.config.server.port, host, () => {
+          const address = server?.address() as AddressInfo;
+          resolve(`http://${host}:${address.port}`);
+        });
+      }),
+    close: async () => {
+      if (server) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server?.close(() => resolve()));
+      }
+      await ownTransport?.close();
+    },
+  };
+}
+
+function announce(logger: Logger, loaded: LoadedConfig): void {
+  const providers = loaded.config.providers.map((provider) => `${provider.name} (${provider.kind})`);
+  logger.info({ config: loaded.path ?? 'embedded default', providers }, 'configuration loaded');
+  if (loaded.simulated) {
+    logger.warn(
+      'No provider keys found (OPENAI_API_KEY, ANTHROPIC_API_KEY, DEEPSEEK_API_KEY, OPENROUTER_API_KEY, TOLLGATE_LOCAL_BASE_URL): serving the SIMULATED provider. Answers are synthetic.',
+    );
+  }
+}

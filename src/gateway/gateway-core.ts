@@ -1,0 +1,27 @@
+import type { Logger } from '../logging/create-logger.js';
+import type { AttemptGuard } from '../stages/attempt/attempt-guard.js';
+import type { RetryPolicy } from '../stages/attempt/retry-policy.js';
+import type { VirtualKeyResolver } from '../stages/auth/authenticate.js';
+import type { AutoRouter } from '../stages/route/resolve-route.js';
+import type { SettleObserver } from '../stages/settle/settled-request.js';
+import type { Runtime } from './create-runtime.js';
+
+/** What the request path reads; `runtime` is swapped whole on a config reload. */
+export interface GatewayCore {
+  /** Built from the current config. */
+  runtime: Runtime;
+  /** JSON logs with secrets redacted. */
+  logger: Logger;
+  /** The master key for /admin and the dashboard, from the environment. */
+  masterKey: string | undefined;
+  /** Virtual keys, when the keys layer is on. */
+  keys: VirtualKeyResolver | undefined;
+  /** Chooses tiers for `model: "auto"`. */
+  autoRouter: AutoRouter;
+  /** Breakers, rate limits and queues around each attempt. */
+  guard: AttemptGuard;
+  /** Retries per deployment. */
+  retryPolicy: RetryPolicy;
+  /** Receivers of settled requests (ledger, metrics). */
+  observers: SettleObserver[];
+}

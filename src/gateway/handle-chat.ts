@@ -1,0 +1,355 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ClientProtocol } from '../protocols/client-protocol.js';
+import { type ChatRequest, type ChatResponse, GatewayError, type StreamPart, type Usage, toGatewayError } from '../spec/index.js';
+import type { AttemptLog } from '../stages/attempt/attempt-log.js';
+import { type OpenedStream, openStream } from '../stages/attempt/open-stream.js';
+import { runFallbackChain } from '../stages/attempt/run-fallback-chain.js';
+import { authenticate } from '../stages/auth/authenticate.js';
+import { parseDirectives } from '../stages/parse/parse-directives.js';
+import { parseJsonBody, readBody } from '../stages/parse/read-body.js';
+import { assignRequestId } from '../stages/request-id/assign-request-id.js';
+import { StreamAccumulator } from '../stages/respond/stream-accumulator.js';
+import { type GatewayHeaders, sendError, sendJson, startEventStream, writeChunk } from '../stages/respond/write-response.js';
+import type { RouteDecision } from '../stages/route/route-decision.js';
+import { resolveRoute } from '../stages/route/resolve-route.js';
+import { priceAttempts } from '../stages/settle/price-attempts.js';
+import { settleRequest } from '../stages/settle/settle-request.js';
+import type { CacheStatus, RequestOutcome } from '../stages/settle/settled-request.js';
+import { countChatRequestTokens, countTextTokens } from '../tokens/count-tokens.js';
+import type { Deployment } from './deployment.js';
+import type { GatewayCore } from './gateway-core.js';
+import type { RequestContext } from './request-context.js';
+
+/** What the settle stage needs from however the request ended. */
+interface Ending {
+  request: ChatRequest | undefined;
+  route: RouteDecision | undefined;
+  deployment: Deployment | undefined;
+  attempts: AttemptLog[];
+  usage: Usage | undefined;
+  error: GatewayError | undefined;
+  httpStatus: number;
+  ttftMs: number | undefined;
+  cacheStatus: CacheStatus;
+  overheadMs: number;
+}
+
+function outcomeOf(ending: Ending): RequestOutcome {
+  const error = ending.error;
+  if (!error) return 'success';
+  if (error.code === 'cancelled') return 'cancelled';
+  if (error.code === 'budget_exceeded') return 'budget_rejected';
+  return ending.attempts.length > 0 && error.status >= 500 ? 'upstream_error' : 'client_error';
+}
+
+/** Settles a request and returns its cost (for headers and the final stream frame). */
+function settle(core: GatewayCore, context: RequestContext, ending: Ending): number {
+  const priced = priceAttempts({ attempts: ending.attempts, baseline: core.runtime.baseline, usage: ending.usage });
+  const last = ending.deployment ?? ending.attempts.at(-1)?.deployment;
+  settleRequest(core, {
+    requestId: context.requestId,
+    startedAtEpochMs: context.startedAtEpochMs,
+    tenant: context.directives.tenant,
+    feature: context.directives.feature,
+    keyId: context.keyId,
+    protocol: context.protocol.name,
+    requestedModel: ending.request?.model,
+    route: ending.route ? { rule: ending.route.rule, reason: ending.route.reason, tier: ending.route.tier } : undefined,
+    provider: last?.provider.name,
+    model: last?.upstreamModel,
+    usage: ending.usage,
+    costUsd: priced.costUsd,
+    counterfactualCostUsd: priced.counterfactualCostUsd,
+    priced: priced.priced,
+    cacheStatus: ending.cacheStatus,
+    latencyMs: performance.now() - context.startedAt,
+    ttftMs: ending.ttftMs,
+    overheadMs: ending.overheadMs,
+    attempts: priced.attempts,
+    stream: ending.request?.stream ?? false,
+    batch: context.directives.priority === 'batch',
+    outcome: outcomeOf(ending),
+    errorCode: ending.error?.code,
+    httpStatus: ending.httpStatus,
+    warnings: context.warnings,
+  });
+  return priced.costUsd;
+}
+
+function baseHeaders(context: RequestContext): GatewayHeaders {
+  return { 'x-tollgate-request-id': context.requestId };
+}
+
+function answerHeaders(options: {
+  context: RequestContext;
+  deployment: Deployment;
+  route: RouteDecision;
+  attempts: number;
+  overheadMs: number;
+  cacheStatus: CacheStatus;
+}): GatewayHeaders {
+  const { context, deployment, route } = options;
+  const headers: GatewayHeaders = {
+    ...baseHeaders(context),
+    'x-tollgate-provider': deployment.provider.name,
+    'x-tollgate-model': deployment.upstreamModel,
+    'x-tollgate-route': `${route.rule}: ${route.reason}`,
+    'x-tollgate-cache': options.cacheStatus,
+    'x-tollgate-attempts': String(options.attempts),
+    'x-tollgate-overhead-ms': options.overheadMs.toFixed(2),
+  };
+  if (deployment.provider.kind === 'simulated') headers['x-tollgate-simulated'] = 'true';
+  if (context.warnings.length > 0) headers['x-tollgate-warning'] = context.warnings.join('; ').replace(/[\r\n]/g, ' ');
+  return headers;
+}
+
+/** Counts usage with the tokenizer when the provider reported none (a cut or abandoned stream). */
+function countedUsage(request: ChatRequest, outputText: string): Usage {
+  return {
+    uncachedInputTokens: countChatRequestTokens(request),
+    cacheReadInputTokens: 0,
+    cacheWriteInputTokens: 0,
+    cacheWrite1hInputTokens: 0,
+    outputTokens: countTextTokens(outputText),
+    reasoningTokens: 0,
+    source: 'counted',
+  };
+}
+
+function createContext(protocol: ClientProtocol, request: IncomingMessage): RequestContext {
+  return {
+    requestId: assignRequestId(request),
+    startedAt: performance.now(),
+    startedAtEpochMs: Date.now(),
+    protocol,
+    directives: {
+      tenant: 'default',
+      feature: 'default',
+      dataResidency: 'any',
+      latencyBudgetMs: undefined,
+      minQuality: undefined,
+      cache: 'on',
+      priority: 'interactive',
+    },
+    keyId: undefined,
+    warnings: [],
+    abort: new AbortController(),
+    upstreamMs: 0,
+  };
+}
+
+/**
+ * The chat request lifecycle, for either client protocol:
+ * request id → auth → parse → (budget reserve) → (cache) → route → attempt → respond → settle.
+ */
+export async function handleChat(options: {
+  core: GatewayCore;
+  protocol: ClientProtocol;
+  request: IncomingMessage;
+  response: ServerResponse;
+}): Promise<void> {
+  const { core, protocol, request: incoming, response } = options;
+  const context = createContext(protocol, incoming);
+  response.on('close', () => {
+    if (!response.writableFinished) context.abort.abort();
+  });
+  const ending: Ending = {
+    request: undefined,
+    route: undefined,
+    deployment: undefined,
+    attempts: [],
+    usage: undefined,
+    error: undefined,
+    httpStatus: 200,
+    ttftMs: undefined,
+    cacheStatus: 'bypass',
+    overheadMs: 0,
+  };
+  try {
+    const caller = authenticate({ headers: incoming.headers, masterKey: core.masterKey, keys: core.keys });
+    context.keyId = caller.keyId;
+    context.directives = parseDirectives(incoming.headers);
+    if (caller.tenant) context.directives.tenant = caller.tenant;
+    const body = await readBody(incoming, core.runtime.config.server.max_body_bytes);
+    const chatRequest = protocol.parseChatRequest(parseJsonBody(body));
+    ending.request = chatRequest;
+    const inputTokens = countChatRequestTokens(chatRequest);
+    const maxInput = core.runtime.config.server.max_input_tokens;
+    if (maxInput !== undefined && inputTokens > maxInput) {
+      throw new GatewayError({
+        code: 'context_length_exceeded',
+        param: 'messages',
+        message: `The prompt has about ${inputTokens} input tokens; this gateway accepts at most ${maxInput} (server.max_input_tokens).`,
+      });
+    }
+    const route = resolveRoute({ request: chatRequest, context, runtime: core.runtime, autoRouter: core.autoRouter });
+    ending.route = route;
+    ending.cacheStatus = 'miss';
+    if (chatRequest.stream) await serveStream({ core, context, request: chatRequest, route, inputTokens, response, ending });
+    else await serveJson({ core, context, request: chatRequest, route, inputTokens, response, ending });
+  } catch (thrown) {
+    const error = toGatewayError(thrown);
+    if (error.code === 'internal') core.logger.error({ err: thrown, requestId: context.requestId }, 'internal error');
+    ending.error = error;
+    ending.httpStatus = error.status;
+    ending.overheadMs = performance.now() - context.startedAt - sumLatency(ending.attempts);
+    settle(core, context, ending);
+    sendError({ response, protocol, error, headers: errorHeaders(context, ending) });
+  }
+}
+
+function sumLatency(attempts: AttemptLog[]): number {
+  return attempts.reduce((total, attempt) => total + attempt.latencyMs, 0);
+}
+
+function errorHeaders(context: RequestContext, ending: Ending): GatewayHeaders {
+  const headers = baseHeaders(context);
+  if (ending.attempts.length > 0) headers['x-tollgate-attempts'] = String(ending.attempts.length);
+  const last = ending.attempts.at(-1)?.deployment;
+  if (last) headers['x-tollgate-provider'] = last.provider.name;
+  return headers;
+}
+
+interface ServeOptions {
+  core: GatewayCore;
+  context: RequestContext;
+  request: ChatRequest;
+  route: RouteDecision;
+  inputTokens: number;
+  response: ServerResponse;
+  ending: Ending;
+}
+
+async function serveJson(options: ServeOptions): Promise<void> {
+  const { core, context, request, route, response, ending } = options;
+  const beforeAttempts = performance.now();
+  const result = await runFallbackChain<ChatResponse>({
+    candidates: route.candidates,
+    context,
+    policy: core.retryPolicy,
+    guard: core.guard,
+    estimatedInputTokens: options.inputTokens,
+    attempt: async (deployment, log) => {
+      const answer = await deployment.adapter.chat(request, {
+        upstreamModel: deployment.upstreamModel,
+        signal: context.abort.signal,
+        warn: (message) => context.warnings.push(message),
+      });
+      log.usage = answer.usage;
+      return answer;
+    },
+  });
+  ending.attempts = result.attempts;
+  if (!result.ok) throw result.error;
+  const afterAttempts = performance.now();
+  const answer = result.value;
+  ending.deployment = result.deployment;
+  ending.usage = answer.usage;
+  ending.overheadMs = beforeAttempts - context.startedAt + (performance.now() - afterAttempts);
+  const costUsd = settle(core, context, ending);
+  const headers = answerHeaders({
+    context,
+    deployment: result.deployment,
+    route,
+    attempts: result.attempts.length,
+    overheadMs: ending.overheadMs,
+    cacheStatus: ending.cacheStatus,
+  });
+  headers['x-tollgate-cost-usd'] = costUsd.toFixed(8);
+  const body = context.protocol.renderChatResponse(answer, {
+    requestId: context.requestId,
+    model: answer.model || result.deployment.upstreamModel,
+    createdAt: Math.floor(context.startedAtEpochMs / 1000),
+    costUsd,
+  });
+  sendJson({ response, status: 200, body, headers });
+}
+
+async function serveStream(options: ServeOptions): Promise<void> {
+  const { core, context, request, route, response, ending } = options;
+  const beforeAttempts = performance.now();
+  const result = await runFallbackChain<OpenedStream>({
+    candidates: route.candidates,
+    context,
+    policy: core.retryPolicy,
+    guard: core.guard,
+    estimatedInputTokens: options.inputTokens,
+    attempt: (deployment, log, keep) => openStream({ deployment, request, context, log, keep }),
+  });
+  ending.attempts = result.attempts;
+  if (!result.ok) throw result.error;
+  const opened = result.value;
+  const deployment = result.deployment;
+  const answering = result.attempts.at(-1) as AttemptLog;
+  ending.deployment = deployment;
+  ending.ttftMs = performance.now() - context.startedAt;
+  ending.overheadMs = beforeAttempts - context.startedAt;
+  const renderContext = {
+    requestId: context.requestId,
+    model: deployment.upstreamModel,
+    createdAt: Math.floor(context.startedAtEpochMs / 1000),
+  };
+  const renderer = context.protocol.createStreamRenderer(renderContext, request);
+  startEventStream(
+    response,
+    answerHeaders({
+      context,
+      deployment,
+      route,
+      attempts: result.attempts.length,
+      overheadMs: ending.overheadMs,
+      cacheStatus: ending.cacheStatus,
+    }),
+  );
+  const accumulator = new StreamAccumulator();
+  const streamStarted = performance.now();
+  let failure: GatewayError | undefined;
+  try {
+    let pending: IteratorResult<StreamPart> | undefined;
+    for (const part of opened.buffered) {
+      accumulator.add(part);
+      await writeChunk(response, renderer.render(part));
+    }
+    for (;;) {
+      pending = await opened.iterator.next();
+      if (pending.done) break;
+      const part = pending.value;
+      if (part.type === 'error') {
+        failure = part.error;
+        break;
+      }
+      accumulator.add(part);
+      await writeChunk(response, renderer.render(part));
+      if (part.type === 'finish') break;
+    }
+    if (!failure && accumulator.finishReason === undefined) {
+      failure = new GatewayError({
+        code: 'stream_cut',
+        message: `The stream from ${deployment.id} ended before the provider finished the answer.`,
+        endpoint: deployment.id,
+      });
+    }
+  } catch (thrown) {
+    failure = toGatewayError(thrown);
+  } finally {
+    opened.release();
+  }
+  if (context.abort.signal.aborted && !failure) {
+    failure = new GatewayError({ code: 'cancelled', message: 'The client went away.' });
+  }
+  const usage = accumulator.usage ?? countedUsage(request, accumulator.outputText());
+  answering.usage = usage;
+  answering.latencyMs += performance.now() - streamStarted;
+  ending.usage = usage;
+  if (failure) {
+    answering.error = failure;
+    ending.error = failure;
+    ending.httpStatus = failure.code === 'cancelled' ? 499 : 200;
+    settle(core, context, ending);
+    if (!response.destroyed) response.end(renderer.error(failure));
+    await opened.iterator.return?.();
+    return;
+  }
+  const costUsd = settle(core, context, ending);
+  response.end(renderer.end({ usage, costUsd }));
+}

@@ -1,0 +1,62 @@
+import type { ServerResponse } from 'node:http';
+import type { ClientProtocol } from '../../protocols/client-protocol.js';
+import type { GatewayError } from '../../spec/index.js';
+
+/** Response headers in the order they are set; values are plain strings. */
+export type GatewayHeaders = Record<string, string>;
+
+/** Sends a complete JSON body. */
+export function sendJson(options: { response: ServerResponse; status: number; body: unknown; headers: GatewayHeaders }): void {
+  const payload = JSON.stringify(options.body);
+  options.response.writeHead(options.status, {
+    ...options.headers,
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(payload),
+  });
+  options.response.end(payload);
+}
+
+/** Sends an error in the client's protocol's shape, with `retry-after` where it applies. */
+export function sendError(options: {
+  response: ServerResponse;
+  protocol: ClientProtocol;
+  error: GatewayError;
+  headers: GatewayHeaders;
+}): void {
+  const { response, error } = options;
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  const headers: GatewayHeaders = { ...options.headers };
+  if (error.retryAfterMs !== undefined) headers['retry-after'] = String(Math.ceil(error.retryAfterMs / 1000));
+  if (error.status === 405) headers.allow = 'POST';
+  sendJson({ response, status: error.status, body: options.protocol.renderError(error), headers });
+}
+
+/** Starts an SSE response. */
+export function startEventStream(response: ServerResponse, headers: GatewayHeaders): void {
+  response.writeHead(200, {
+    ...headers,
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  response.flushHeaders();
+}
+
+/** Writes a chunk, waiting for the socket to drain when the client reads slower than we write. */
+export function writeChunk(response: ServerResponse, chunk: string): Promise<void> | undefined {
+  if (chunk.length === 0 || response.writableEnded || response.destroyed) return undefined;
+  if (response.write(chunk)) return undefined;
+  return new Promise((resolve) => {
+    const done = (): void => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.on('drain', done);
+    response.on('close', done);
+  });
+}
