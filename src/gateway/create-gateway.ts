@@ -11,6 +11,8 @@ import { RouteTable } from '../server/route-table.js';
 import { GatewayError, toGatewayError } from '../spec/index.js';
 import { type AttemptGuard, openAttemptGuard } from '../stages/attempt/attempt-guard.js';
 import { DEFAULT_RETRY_POLICY } from '../stages/attempt/retry-policy.js';
+import { type BudgetLayer, unlimitedBudgets } from '../stages/budget/budget-layer.js';
+import { type CacheLayer, noCache } from '../stages/cache/cache-layer.js';
 import { authenticate } from '../stages/auth/authenticate.js';
 import { sendError, sendJson } from '../stages/respond/write-response.js';
 import { defaultAutoRouter } from '../stages/route/resolve-route.js';
@@ -39,6 +41,10 @@ export interface CreateGatewayOptions {
   observers?: SettleObserver[];
   /** Breakers, limits and queues (default: none). */
   guard?: AttemptGuard;
+  /** Budgets (default: none). */
+  budgets?: BudgetLayer;
+  /** Answer cache (default: none). */
+  cache?: CacheLayer;
 }
 
 /** A running or runnable gateway. */
@@ -64,13 +70,23 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
 
   const load = (): LoadedConfig => {
     if (options.config !== undefined) {
-      const { config, simulated } = validateConfig({ document: options.config, source: 'the given config', environment });
+      const { config, simulated } = validateConfig({
+        document: options.config,
+        source: 'the given config',
+        environment,
+      });
       return { config, simulated, path: undefined };
     }
     return loadConfig({ path: options.configPath, environment });
   };
   const build = (loaded: LoadedConfig): Runtime =>
-    createRuntime({ config: loaded.config, simulated: loaded.simulated, transport, environment, simulation: options.simulation });
+    createRuntime({
+      config: loaded.config,
+      simulated: loaded.simulated,
+      transport,
+      environment,
+      simulation: options.simulation,
+    });
 
   const loaded = load();
   const runtime = build(loaded);
@@ -83,6 +99,8 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     guard: options.guard ?? openAttemptGuard,
     retryPolicy: { ...DEFAULT_RETRY_POLICY, maxRetries: runtime.config.server.max_retries },
     observers: [...(options.observers ?? [])],
+    budgets: options.budgets ?? unlimitedBudgets,
+    cache: options.cache ?? noCache,
   };
   announce(logger, loaded);
 
@@ -100,15 +118,23 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   };
 
   const routes = new RouteTable()
-    .add('/v1/chat/completions', { POST: (request, response) => handleChat({ core, protocol: openAiProtocol, request, response }) })
-    .add('/v1/messages', { POST: (request, response) => handleChat({ core, protocol: anthropicProtocol, request, response }) })
+    .add('/v1/chat/completions', {
+      POST: (request, response) => handleChat({ core, protocol: openAiProtocol, request, response }),
+    })
+    .add('/v1/messages', {
+      POST: (request, response) => handleChat({ core, protocol: anthropicProtocol, request, response }),
+    })
     .add('/v1/embeddings', { POST: (request, response) => handleEmbeddings({ core, request, response }) })
     .add('/v1/models', {
       GET: (_request, response) =>
         sendJson({ response, status: 200, body: listModels(core.runtime, Math.floor(Date.now() / 1000)), headers: {} }),
     })
-    .add('/healthz', { GET: (_request, response) => sendJson({ response, status: 200, body: { status: 'ok' }, headers: {} }) })
-    .add('/readyz', { GET: (_request, response) => sendJson({ response, status: 200, body: { status: 'ready' }, headers: {} }) })
+    .add('/healthz', {
+      GET: (_request, response) => sendJson({ response, status: 200, body: { status: 'ok' }, headers: {} }),
+    })
+    .add('/readyz', {
+      GET: (_request, response) => sendJson({ response, status: 200, body: { status: 'ready' }, headers: {} }),
+    })
     .add('/admin/config/reload', {
       POST: async (request, response) => {
         requireMaster(request);
@@ -116,7 +142,10 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
           await reload();
         } catch (error) {
           if (error instanceof ConfigError) {
-            throw new GatewayError({ code: 'invalid_request', message: `Reload rejected; the previous configuration stays. ${error.message}` });
+            throw new GatewayError({
+              code: 'invalid_request',
+              message: `Reload rejected; the previous configuration stays. ${error.message}`,
+            });
           }
           throw error;
         }
@@ -139,7 +168,12 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     }
     const handler = methods[request.method as keyof typeof methods];
     if (!handler) {
-      fail(new GatewayError({ code: 'method_not_allowed', message: `${request.method} is not allowed on ${url.pathname}.` }));
+      fail(
+        new GatewayError({
+          code: 'method_not_allowed',
+          message: `${request.method} is not allowed on ${url.pathname}.`,
+        }),
+      );
       return;
     }
     try {

@@ -78,7 +78,9 @@ export function createRuntime(options: {
       return deployment;
     }),
   });
-  const tiers = new Map(Object.entries(config.tiers).map(([name, tier]) => [name, group(name, tier.deployments, tier)]));
+  const tiers = new Map(
+    Object.entries(config.tiers).map(([name, tier]) => [name, group(name, tier.deployments, tier)]),
+  );
   const aliases = new Map(Object.entries(config.aliases).map(([name, ids]) => [name, group(name, ids, undefined)]));
   const premium = tiers.get('premium') ?? [...tiers.values()].at(-1);
   const baseline = config.baseline ? deployments.get(config.baseline) : premium?.deployments[0];

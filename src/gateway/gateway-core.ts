@@ -1,5 +1,7 @@
 import type { Logger } from '../logging/create-logger.js';
 import type { AttemptGuard } from '../stages/attempt/attempt-guard.js';
+import type { BudgetLayer } from '../stages/budget/budget-layer.js';
+import type { CacheLayer } from '../stages/cache/cache-layer.js';
 import type { RetryPolicy } from '../stages/attempt/retry-policy.js';
 import type { VirtualKeyResolver } from '../stages/auth/authenticate.js';
 import type { AutoRouter } from '../stages/route/resolve-route.js';
@@ -24,4 +26,8 @@ export interface GatewayCore {
   retryPolicy: RetryPolicy;
   /** Receivers of settled requests (ledger, metrics). */
   observers: SettleObserver[];
+  /** Budgets: reserve before the call, settle after. */
+  budgets: BudgetLayer;
+  /** Exact and semantic answer caches. */
+  cache: CacheLayer;
 }

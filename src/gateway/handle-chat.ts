@@ -1,6 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ClientProtocol } from '../protocols/client-protocol.js';
-import { type ChatRequest, type ChatResponse, GatewayError, type StreamPart, type Usage, toGatewayError } from '../spec/index.js';
+import {
+  type ChatRequest,
+  type ChatResponse,
+  GatewayError,
+  type StreamPart,
+  type Usage,
+  toGatewayError,
+} from '../spec/index.js';
 import type { AttemptLog } from '../stages/attempt/attempt-log.js';
 import { type OpenedStream, openStream } from '../stages/attempt/open-stream.js';
 import { runFallbackChain } from '../stages/attempt/run-fallback-chain.js';
@@ -9,9 +16,20 @@ import { parseDirectives } from '../stages/parse/parse-directives.js';
 import { parseJsonBody, readBody } from '../stages/parse/read-body.js';
 import { assignRequestId } from '../stages/request-id/assign-request-id.js';
 import { StreamAccumulator } from '../stages/respond/stream-accumulator.js';
-import { type GatewayHeaders, sendError, sendJson, startEventStream, writeChunk } from '../stages/respond/write-response.js';
+import {
+  type GatewayHeaders,
+  sendError,
+  sendJson,
+  startEventStream,
+  writeChunk,
+} from '../stages/respond/write-response.js';
 import type { RouteDecision } from '../stages/route/route-decision.js';
 import { resolveRoute } from '../stages/route/resolve-route.js';
+import type { BudgetReservation } from '../stages/budget/budget-layer.js';
+import type { CachedAnswer } from '../stages/cache/cache-layer.js';
+import { estimateMaxCost } from '../pricing/compute-cost.js';
+import { computeCounterfactualCost } from '../pricing/compute-cost.js';
+import { responseToStreamParts } from '../stages/respond/stream-accumulator.js';
 import { priceAttempts } from '../stages/settle/price-attempts.js';
 import { settleRequest } from '../stages/settle/settle-request.js';
 import type { CacheStatus, RequestOutcome } from '../stages/settle/settled-request.js';
@@ -32,6 +50,10 @@ interface Ending {
   ttftMs: number | undefined;
   cacheStatus: CacheStatus;
   overheadMs: number;
+  /** The budget hold, settled with the actual cost. */
+  reservation: BudgetReservation | undefined;
+  /** For cache hits: what the original answer cost (the saving). */
+  cachedAnswer: CachedAnswer | undefined;
 }
 
 function outcomeOf(ending: Ending): RequestOutcome {
@@ -45,6 +67,19 @@ function outcomeOf(ending: Ending): RequestOutcome {
 /** Settles a request and returns its cost (for headers and the final stream frame). */
 function settle(core: GatewayCore, context: RequestContext, ending: Ending): number {
   const priced = priceAttempts({ attempts: ending.attempts, baseline: core.runtime.baseline, usage: ending.usage });
+  if (ending.cachedAnswer) {
+    const baselinePrice = core.runtime.baseline?.price;
+    priced.counterfactualCostUsd = baselinePrice
+      ? computeCounterfactualCost({ usage: ending.cachedAnswer.response.usage, baselinePrice })
+      : ending.cachedAnswer.originalCostUsd;
+  }
+  const reservation = ending.reservation;
+  if (reservation) {
+    ending.reservation = undefined;
+    reservation.settle(priced.costUsd).catch((error: unknown) => {
+      core.logger.error({ err: error, requestId: context.requestId }, 'budget settle failed');
+    });
+  }
   const last = ending.deployment ?? ending.attempts.at(-1)?.deployment;
   settleRequest(core, {
     requestId: context.requestId,
@@ -55,8 +90,8 @@ function settle(core: GatewayCore, context: RequestContext, ending: Ending): num
     protocol: context.protocol.name,
     requestedModel: ending.request?.model,
     route: ending.route ? { rule: ending.route.rule, reason: ending.route.reason, tier: ending.route.tier } : undefined,
-    provider: last?.provider.name,
-    model: last?.upstreamModel,
+    provider: last?.provider.name ?? ending.cachedAnswer?.provider,
+    model: last?.upstreamModel ?? ending.cachedAnswer?.model,
     usage: ending.usage,
     costUsd: priced.costUsd,
     counterfactualCostUsd: priced.counterfactualCostUsd,
@@ -82,23 +117,27 @@ function baseHeaders(context: RequestContext): GatewayHeaders {
 
 function answerHeaders(options: {
   context: RequestContext;
-  deployment: Deployment;
-  route: RouteDecision;
+  provider: string;
+  model: string;
+  simulated: boolean;
+  route: string;
   attempts: number;
   overheadMs: number;
-  cacheStatus: CacheStatus;
+  ending: Ending;
 }): GatewayHeaders {
-  const { context, deployment, route } = options;
+  const { context, ending } = options;
   const headers: GatewayHeaders = {
     ...baseHeaders(context),
-    'x-tollgate-provider': deployment.provider.name,
-    'x-tollgate-model': deployment.upstreamModel,
-    'x-tollgate-route': `${route.rule}: ${route.reason}`,
-    'x-tollgate-cache': options.cacheStatus,
+    'x-tollgate-provider': options.provider,
+    'x-tollgate-model': options.model,
+    'x-tollgate-route': options.route,
+    'x-tollgate-cache': ending.cacheStatus,
     'x-tollgate-attempts': String(options.attempts),
     'x-tollgate-overhead-ms': options.overheadMs.toFixed(2),
   };
-  if (deployment.provider.kind === 'simulated') headers['x-tollgate-simulated'] = 'true';
+  const remaining = ending.reservation?.remainingUsd;
+  if (remaining !== undefined) headers['x-tollgate-budget-remaining-usd'] = remaining.toFixed(6);
+  if (options.simulated) headers['x-tollgate-simulated'] = 'true';
   if (context.warnings.length > 0) headers['x-tollgate-warning'] = context.warnings.join('; ').replace(/[\r\n]/g, ' ');
   return headers;
 }
@@ -164,6 +203,8 @@ export async function handleChat(options: {
     ttftMs: undefined,
     cacheStatus: 'bypass',
     overheadMs: 0,
+    reservation: undefined,
+    cachedAnswer: undefined,
   };
   try {
     const caller = authenticate({ headers: incoming.headers, masterKey: core.masterKey, keys: core.keys });
@@ -182,10 +223,20 @@ export async function handleChat(options: {
         message: `The prompt has about ${inputTokens} input tokens; this gateway accepts at most ${maxInput} (server.max_input_tokens).`,
       });
     }
+    const lookup = await core.cache.lookup({ context, request: chatRequest });
+    ending.cacheStatus = lookup.status;
+    if (lookup.status === 'hit-exact' || lookup.status === 'hit-semantic') {
+      await serveCached({ core, context, request: chatRequest, answer: lookup.answer, response, ending });
+      return;
+    }
     const route = resolveRoute({ request: chatRequest, context, runtime: core.runtime, autoRouter: core.autoRouter });
     ending.route = route;
-    ending.cacheStatus = 'miss';
-    if (chatRequest.stream) await serveStream({ core, context, request: chatRequest, route, inputTokens, response, ending });
+    ending.reservation = await core.budgets.reserve({
+      context,
+      maxCostUsd: worstCaseCost(chatRequest, route, inputTokens),
+    });
+    if (chatRequest.stream)
+      await serveStream({ core, context, request: chatRequest, route, inputTokens, response, ending });
     else await serveJson({ core, context, request: chatRequest, route, inputTokens, response, ending });
   } catch (thrown) {
     const error = toGatewayError(thrown);
@@ -193,9 +244,96 @@ export async function handleChat(options: {
     ending.error = error;
     ending.httpStatus = error.status;
     ending.overheadMs = performance.now() - context.startedAt - sumLatency(ending.attempts);
+    if (ending.reservation && ending.attempts.length === 0) {
+      const reservation = ending.reservation;
+      ending.reservation = undefined;
+      await reservation.release();
+    }
     settle(core, context, ending);
     sendError({ response, protocol, error, headers: errorHeaders(context, ending) });
   }
+}
+
+/** Default output allowance for the worst case when neither the client nor the tier sets one. */
+const DEFAULT_MAX_OUTPUT_TOKENS = 4_096;
+
+/** The most this request can cost on any of its candidates: what a budget must hold. */
+function worstCaseCost(request: ChatRequest, route: RouteDecision, inputTokens: number): number {
+  let worst = 0;
+  for (const deployment of route.candidates) {
+    if (!deployment.price) continue;
+    const maxOutputTokens = request.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
+    worst = Math.max(worst, estimateMaxCost({ inputTokens, maxOutputTokens, price: deployment.price }));
+  }
+  return worst;
+}
+
+function deploymentHeaders(deployment: Deployment, route: RouteDecision) {
+  return {
+    provider: deployment.provider.name,
+    model: deployment.upstreamModel,
+    simulated: deployment.provider.kind === 'simulated',
+    route: `${route.rule}: ${route.reason}`,
+  };
+}
+
+function cacheable(answer: ChatResponse): boolean {
+  return answer.finishReason === 'stop' || answer.finishReason === 'tool-calls';
+}
+
+/** Answers from the cache: zero provider cost, the saving on record, SSE when the client streams. */
+async function serveCached(options: {
+  core: GatewayCore;
+  context: RequestContext;
+  request: ChatRequest;
+  answer: CachedAnswer;
+  response: ServerResponse;
+  ending: Ending;
+}): Promise<void> {
+  const { core, context, request, answer, response, ending } = options;
+  ending.cachedAnswer = answer;
+  ending.usage = {
+    ...answer.response.usage,
+    uncachedInputTokens: 0,
+    cacheReadInputTokens: 0,
+    cacheWriteInputTokens: 0,
+    cacheWrite1hInputTokens: 0,
+    outputTokens: 0,
+    reasoningTokens: 0,
+  };
+  ending.overheadMs = performance.now() - context.startedAt;
+  const headers = answerHeaders({
+    context,
+    provider: answer.provider,
+    model: answer.model,
+    simulated: false,
+    route: `cache: ${ending.cacheStatus}`,
+    attempts: 0,
+    overheadMs: ending.overheadMs,
+    ending,
+  });
+  headers['x-tollgate-cost-usd'] = (0).toFixed(8);
+  const renderContext = {
+    requestId: context.requestId,
+    model: answer.model,
+    createdAt: Math.floor(context.startedAtEpochMs / 1000),
+    costUsd: 0,
+  };
+  if (!request.stream) {
+    settle(core, context, ending);
+    sendJson({
+      response,
+      status: 200,
+      body: context.protocol.renderChatResponse(answer.response, renderContext),
+      headers,
+    });
+    return;
+  }
+  const renderer = context.protocol.createStreamRenderer(renderContext, request);
+  startEventStream(response, headers);
+  for (const part of responseToStreamParts(answer.response)) await writeChunk(response, renderer.render(part));
+  settle(core, context, ending);
+  response.end(renderer.end({ usage: answer.response.usage, costUsd: 0 }));
 }
 
 function sumLatency(attempts: AttemptLog[]): number {
@@ -246,15 +384,14 @@ async function serveJson(options: ServeOptions): Promise<void> {
   ending.deployment = result.deployment;
   ending.usage = answer.usage;
   ending.overheadMs = beforeAttempts - context.startedAt + (performance.now() - afterAttempts);
-  const costUsd = settle(core, context, ending);
   const headers = answerHeaders({
     context,
-    deployment: result.deployment,
-    route,
+    ...deploymentHeaders(result.deployment, route),
     attempts: result.attempts.length,
     overheadMs: ending.overheadMs,
-    cacheStatus: ending.cacheStatus,
+    ending,
   });
+  const costUsd = settle(core, context, ending);
   headers['x-tollgate-cost-usd'] = costUsd.toFixed(8);
   const body = context.protocol.renderChatResponse(answer, {
     requestId: context.requestId,
@@ -263,6 +400,18 @@ async function serveJson(options: ServeOptions): Promise<void> {
     costUsd,
   });
   sendJson({ response, status: 200, body, headers });
+  if (cacheable(answer)) {
+    core.cache.store({
+      context,
+      request,
+      answer: {
+        response: answer,
+        provider: result.deployment.provider.name,
+        model: result.deployment.upstreamModel,
+        originalCostUsd: costUsd,
+      },
+    });
+  }
 }
 
 async function serveStream(options: ServeOptions): Promise<void> {
@@ -294,24 +443,22 @@ async function serveStream(options: ServeOptions): Promise<void> {
     response,
     answerHeaders({
       context,
-      deployment,
-      route,
+      ...deploymentHeaders(deployment, route),
       attempts: result.attempts.length,
       overheadMs: ending.overheadMs,
-      cacheStatus: ending.cacheStatus,
+      ending,
     }),
   );
   const accumulator = new StreamAccumulator();
   const streamStarted = performance.now();
   let failure: GatewayError | undefined;
   try {
-    let pending: IteratorResult<StreamPart> | undefined;
     for (const part of opened.buffered) {
       accumulator.add(part);
       await writeChunk(response, renderer.render(part));
     }
     for (;;) {
-      pending = await opened.iterator.next();
+      const pending = await opened.iterator.next();
       if (pending.done) break;
       const part = pending.value;
       if (part.type === 'error') {
@@ -352,4 +499,17 @@ async function serveStream(options: ServeOptions): Promise<void> {
   }
   const costUsd = settle(core, context, ending);
   response.end(renderer.end({ usage, costUsd }));
+  const answer = accumulator.toResponse(usage);
+  if (cacheable(answer)) {
+    core.cache.store({
+      context,
+      request,
+      answer: {
+        response: answer,
+        provider: deployment.provider.name,
+        model: deployment.upstreamModel,
+        originalCostUsd: costUsd,
+      },
+    });
+  }
 }

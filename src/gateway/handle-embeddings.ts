@@ -27,17 +27,30 @@ function parseEmbeddingRequest(body: unknown): EmbeddingRequest & { encodingForm
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const param = issue?.path.map(String).join('.') || undefined;
-    throw new GatewayError({ code: 'invalid_request', param, message: `Invalid embeddings request at ${param ?? 'body'}: ${issue?.message}` });
+    throw new GatewayError({
+      code: 'invalid_request',
+      param,
+      message: `Invalid embeddings request at ${param ?? 'body'}: ${issue?.message}`,
+    });
   }
   const { model, input, dimensions, encoding_format } = parsed.data;
-  return { model, input: typeof input === 'string' ? [input] : input, dimensions, encodingFormat: encoding_format ?? 'float' };
+  return {
+    model,
+    input: typeof input === 'string' ? [input] : input,
+    dimensions,
+    encodingFormat: encoding_format ?? 'float',
+  };
 }
 
 function embeddingCandidates(core: GatewayCore, model: string): Deployment[] {
   const runtime = core.runtime;
   const named = runtime.deployments.get(model);
-  const candidates = named ? [named] : (runtime.aliases.get(model)?.deployments ?? runtime.byModelName.get(model) ?? []);
-  const capable = candidates.filter((deployment) => deployment.capabilities.has('embeddings') && deployment.adapter.embed);
+  const candidates = named
+    ? [named]
+    : (runtime.aliases.get(model)?.deployments ?? runtime.byModelName.get(model) ?? []);
+  const capable = candidates.filter(
+    (deployment) => deployment.capabilities.has('embeddings') && deployment.adapter.embed,
+  );
   if (capable.length > 0) return capable;
   const available = [...runtime.deployments.values()].filter((deployment) => deployment.capabilities.has('embeddings'));
   throw new GatewayError({
@@ -52,7 +65,11 @@ function encodeVector(vector: number[], format: 'float' | 'base64'): number[] | 
 }
 
 /** POST /v1/embeddings in the OpenAI shape, with fallbacks and the ledger like chat. */
-export async function handleEmbeddings(options: { core: GatewayCore; request: IncomingMessage; response: ServerResponse }): Promise<void> {
+export async function handleEmbeddings(options: {
+  core: GatewayCore;
+  request: IncomingMessage;
+  response: ServerResponse;
+}): Promise<void> {
   const { core, request, response } = options;
   const context: RequestContext = {
     requestId: assignRequestId(request),
@@ -75,7 +92,9 @@ export async function handleEmbeddings(options: { core: GatewayCore; request: In
     context.keyId = caller.keyId;
     context.directives = parseDirectives(request.headers);
     if (caller.tenant) context.directives.tenant = caller.tenant;
-    const embeddingRequest = parseEmbeddingRequest(parseJsonBody(await readBody(request, core.runtime.config.server.max_body_bytes)));
+    const embeddingRequest = parseEmbeddingRequest(
+      parseJsonBody(await readBody(request, core.runtime.config.server.max_body_bytes)),
+    );
     requestedModel = embeddingRequest.model;
     const result = await runFallbackChain<EmbeddingResponse>({
       candidates: embeddingCandidates(core, embeddingRequest.model),
@@ -84,12 +103,23 @@ export async function handleEmbeddings(options: { core: GatewayCore; request: In
       guard: core.guard,
       estimatedInputTokens: 0,
       attempt: async (deployment, log) => {
-        const answer = await (deployment.adapter.embed as NonNullable<typeof deployment.adapter.embed>)(embeddingRequest, {
-          upstreamModel: deployment.upstreamModel,
-          signal: context.abort.signal,
-          warn: (message) => context.warnings.push(message),
-        });
-        log.usage = { uncachedInputTokens: answer.inputTokens, cacheReadInputTokens: 0, cacheWriteInputTokens: 0, cacheWrite1hInputTokens: 0, outputTokens: 0, reasoningTokens: 0, source: 'reported' };
+        const answer = await (deployment.adapter.embed as NonNullable<typeof deployment.adapter.embed>)(
+          embeddingRequest,
+          {
+            upstreamModel: deployment.upstreamModel,
+            signal: context.abort.signal,
+            warn: (message) => context.warnings.push(message),
+          },
+        );
+        log.usage = {
+          uncachedInputTokens: answer.inputTokens,
+          cacheReadInputTokens: 0,
+          cacheWriteInputTokens: 0,
+          cacheWrite1hInputTokens: 0,
+          outputTokens: 0,
+          reasoningTokens: 0,
+          source: 'reported',
+        };
         return answer;
       },
     });
@@ -98,13 +128,31 @@ export async function handleEmbeddings(options: { core: GatewayCore; request: In
     const priced = priceAttempts({ attempts, baseline: undefined, usage: undefined });
     const answeringUsage = result.attempts.at(-1)?.usage;
     settleRequest(core, {
-      requestId: context.requestId, startedAtEpochMs: context.startedAtEpochMs, tenant: context.directives.tenant,
-      feature: context.directives.feature, keyId: context.keyId, protocol: 'openai', requestedModel,
+      requestId: context.requestId,
+      startedAtEpochMs: context.startedAtEpochMs,
+      tenant: context.directives.tenant,
+      feature: context.directives.feature,
+      keyId: context.keyId,
+      protocol: 'openai',
+      requestedModel,
       route: { rule: 'explicit', reason: `embeddings ${requestedModel}`, tier: undefined },
-      provider: result.deployment.provider.name, model: result.deployment.upstreamModel, usage: answeringUsage,
-      costUsd: priced.costUsd, counterfactualCostUsd: priced.costUsd, priced: priced.priced, cacheStatus: 'bypass',
-      latencyMs: performance.now() - context.startedAt, ttftMs: undefined, overheadMs: 0, attempts: priced.attempts,
-      stream: false, batch: false, outcome: 'success', errorCode: undefined, httpStatus: 200, warnings: context.warnings,
+      provider: result.deployment.provider.name,
+      model: result.deployment.upstreamModel,
+      usage: answeringUsage,
+      costUsd: priced.costUsd,
+      counterfactualCostUsd: priced.costUsd,
+      priced: priced.priced,
+      cacheStatus: 'bypass',
+      latencyMs: performance.now() - context.startedAt,
+      ttftMs: undefined,
+      overheadMs: 0,
+      attempts: priced.attempts,
+      stream: false,
+      batch: false,
+      outcome: 'success',
+      errorCode: undefined,
+      httpStatus: 200,
+      warnings: context.warnings,
     });
     sendJson({
       response,
@@ -119,21 +167,47 @@ export async function handleEmbeddings(options: { core: GatewayCore; request: In
       body: {
         object: 'list',
         model: result.value.model || result.deployment.upstreamModel,
-        data: result.value.embeddings.map((vector, index) => ({ object: 'embedding', index, embedding: encodeVector(vector, embeddingRequest.encodingFormat) })),
-        usage: { prompt_tokens: result.value.inputTokens, total_tokens: result.value.inputTokens, cost_usd: priced.costUsd },
+        data: result.value.embeddings.map((vector, index) => ({
+          object: 'embedding',
+          index,
+          embedding: encodeVector(vector, embeddingRequest.encodingFormat),
+        })),
+        usage: {
+          prompt_tokens: result.value.inputTokens,
+          total_tokens: result.value.inputTokens,
+          cost_usd: priced.costUsd,
+        },
       },
     });
   } catch (thrown) {
     const error = toGatewayError(thrown);
     const priced = priceAttempts({ attempts, baseline: undefined, usage: undefined });
     settleRequest(core, {
-      requestId: context.requestId, startedAtEpochMs: context.startedAtEpochMs, tenant: context.directives.tenant,
-      feature: context.directives.feature, keyId: context.keyId, protocol: 'openai', requestedModel, route: undefined,
-      provider: attempts.at(-1)?.deployment.provider.name, model: attempts.at(-1)?.deployment.upstreamModel, usage: undefined,
-      costUsd: priced.costUsd, counterfactualCostUsd: 0, priced: priced.priced, cacheStatus: 'bypass',
-      latencyMs: performance.now() - context.startedAt, ttftMs: undefined, overheadMs: 0, attempts: priced.attempts,
-      stream: false, batch: false, outcome: error.code === 'cancelled' ? 'cancelled' : attempts.length > 0 ? 'upstream_error' : 'client_error',
-      errorCode: error.code, httpStatus: error.status, warnings: context.warnings,
+      requestId: context.requestId,
+      startedAtEpochMs: context.startedAtEpochMs,
+      tenant: context.directives.tenant,
+      feature: context.directives.feature,
+      keyId: context.keyId,
+      protocol: 'openai',
+      requestedModel,
+      route: undefined,
+      provider: attempts.at(-1)?.deployment.provider.name,
+      model: attempts.at(-1)?.deployment.upstreamModel,
+      usage: undefined,
+      costUsd: priced.costUsd,
+      counterfactualCostUsd: 0,
+      priced: priced.priced,
+      cacheStatus: 'bypass',
+      latencyMs: performance.now() - context.startedAt,
+      ttftMs: undefined,
+      overheadMs: 0,
+      attempts: priced.attempts,
+      stream: false,
+      batch: false,
+      outcome: error.code === 'cancelled' ? 'cancelled' : attempts.length > 0 ? 'upstream_error' : 'client_error',
+      errorCode: error.code,
+      httpStatus: error.status,
+      warnings: context.warnings,
     });
     sendError({ response, protocol: openAiProtocol, error, headers: { 'x-tollgate-request-id': context.requestId } });
   }
@@ -143,6 +217,14 @@ function parseDirectivesSafely(request: IncomingMessage): RequestContext['direct
   try {
     return parseDirectives(request.headers);
   } catch {
-    return { tenant: 'default', feature: 'default', dataResidency: 'any', latencyBudgetMs: undefined, minQuality: undefined, cache: 'on', priority: 'interactive' };
+    return {
+      tenant: 'default',
+      feature: 'default',
+      dataResidency: 'any',
+      latencyBudgetMs: undefined,
+      minQuality: undefined,
+      cache: 'on',
+      priority: 'interactive',
+    };
   }
 }

@@ -3,7 +3,13 @@ import type { Runtime } from './create-runtime.js';
 /** GET /v1/models: every name a client may ask for, in the OpenAI list shape. */
 export function listModels(runtime: Runtime, createdAt: number): unknown {
   const simulatedOwner = (owner: string): string => (owner === 'simulated' ? 'tollgate-simulated' : owner);
-  const entries: { id: string; object: 'model'; created: number; owned_by: string; tollgate: Record<string, unknown> }[] = [];
+  const entries: {
+    id: string;
+    object: 'model';
+    created: number;
+    owned_by: string;
+    tollgate: Record<string, unknown>;
+  }[] = [];
   entries.push({
     id: 'auto',
     object: 'model',

@@ -8,9 +8,18 @@ import type { GatewayError } from '../../spec/index.js';
  */
 export interface AttemptGuard {
   /** Waits for the deployment to take one more request; returns the release function. */
-  acquire(input: { deployment: Deployment; context: RequestContext; estimatedInputTokens: number }): Promise<() => void>;
+  acquire(input: {
+    deployment: Deployment;
+    context: RequestContext;
+    estimatedInputTokens: number;
+  }): Promise<() => void>;
   /** Reports how the attempt went (breakers count failures; 4xx do not count). */
-  report(input: { deployment: Deployment; error: GatewayError | undefined; latencyMs: number; ttftMs: number | undefined }): void;
+  report(input: {
+    deployment: Deployment;
+    error: GatewayError | undefined;
+    latencyMs: number;
+    ttftMs: number | undefined;
+  }): void;
 }
 
 /** No limits: every attempt proceeds. */

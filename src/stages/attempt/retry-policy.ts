@@ -44,5 +44,7 @@ export function retryDelay(options: {
 export function shouldFallBack(error: GatewayError): boolean {
   if (error.retryable) return true;
   // A bad key or a too-small context at one provider says nothing about the next one.
-  return error.code === 'upstream_authentication' || error.code === 'context_length_exceeded' || error.code === 'no_route';
+  return (
+    error.code === 'upstream_authentication' || error.code === 'context_length_exceeded' || error.code === 'no_route'
+  );
 }

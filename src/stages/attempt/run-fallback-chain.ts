@@ -54,7 +54,11 @@ export async function runFallbackChain<T>(options: {
   for (const deployment of options.candidates) {
     for (let retry = 0; ; retry++) {
       if (signal.aborted) {
-        return { ok: false, error: new GatewayError({ code: 'cancelled', message: 'The client went away.' }), attempts };
+        return {
+          ok: false,
+          error: new GatewayError({ code: 'cancelled', message: 'The client went away.' }),
+          attempts,
+        };
       }
       let release: () => void;
       try {

@@ -56,6 +56,7 @@ export function authenticate(options: {
   if (options.masterKey === undefined) return { keyId: undefined, tenant: undefined, master: false };
   throw new GatewayError({
     code: 'authentication',
-    message: key === undefined ? 'An API key is required (Authorization: Bearer or x-api-key).' : 'The API key is not valid.',
+    message:
+      key === undefined ? 'An API key is required (Authorization: Bearer or x-api-key).' : 'The API key is not valid.',
   });
 }

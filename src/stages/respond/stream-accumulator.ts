@@ -87,9 +87,16 @@ export function responseToStreamParts(response: ChatResponse): StreamPart[] {
   let toolIndex = 0;
   for (const part of response.content) {
     if (part.type === 'text') parts.push({ type: 'text-delta', text: part.text });
-    else if (part.type === 'reasoning') parts.push({ type: 'reasoning-delta', text: part.text, signature: part.signature });
+    else if (part.type === 'reasoning')
+      parts.push({ type: 'reasoning-delta', text: part.text, signature: part.signature });
     else {
-      parts.push({ type: 'tool-call-delta', index: toolIndex, id: part.id, name: part.name, argumentsDelta: part.arguments });
+      parts.push({
+        type: 'tool-call-delta',
+        index: toolIndex,
+        id: part.id,
+        name: part.name,
+        argumentsDelta: part.arguments,
+      });
       toolIndex++;
     }
   }

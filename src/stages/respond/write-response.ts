@@ -6,7 +6,12 @@ import type { GatewayError } from '../../spec/index.js';
 export type GatewayHeaders = Record<string, string>;
 
 /** Sends a complete JSON body. */
-export function sendJson(options: { response: ServerResponse; status: number; body: unknown; headers: GatewayHeaders }): void {
+export function sendJson(options: {
+  response: ServerResponse;
+  status: number;
+  body: unknown;
+  headers: GatewayHeaders;
+}): void {
   const payload = JSON.stringify(options.body);
   options.response.writeHead(options.status, {
     ...options.headers,

@@ -40,7 +40,8 @@ export function resolveRoute(options: {
   const needed = requiredCapabilities(request);
   const localOnly = context.directives.dataResidency === 'local';
   const eligible = (deployment: Deployment): boolean =>
-    (!localOnly || deployment.residencyAllowed) && needed.every((capability) => deployment.capabilities.has(capability));
+    (!localOnly || deployment.residencyAllowed) &&
+    needed.every((capability) => deployment.capabilities.has(capability));
 
   const decision = pickCandidates({ ...options, eligible });
   if (decision.candidates.length > 0) {
