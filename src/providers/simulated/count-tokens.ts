@@ -1,0 +1,39 @@
+import { decode, encode } from 'gpt-tokenizer/encoding/o200k_base';
+
+/** Special-token text in a prompt is ordinary text to a tokenizer counting it, never an error. */
+const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
+
+/** Texts at least this long are memoised: long system prompts repeat across requests. */
+const MEMO_MIN_CHARS = 256;
+const MEMO_MAX_CHARS = 200_000;
+const MEMO_MAX_ENTRIES = 256;
+const memo = new Map<string, readonly number[]>();
+
+/** The o200k_base tokens of a text (the encoding of GPT-4o and later). */
+export function encodeText(text: string): readonly number[] {
+  if (text.length < MEMO_MIN_CHARS || text.length > MEMO_MAX_CHARS) return encode(text, PLAIN_TEXT);
+  const known = memo.get(text);
+  if (known) {
+    memo.delete(text);
+    memo.set(text, known);
+    return known;
+  }
+  const tokens = encode(text, PLAIN_TEXT);
+  memo.set(text, tokens);
+  if (memo.size > MEMO_MAX_ENTRIES) {
+    const oldest = memo.keys().next();
+    if (!oldest.done) memo.delete(oldest.value);
+  }
+  return tokens;
+}
+
+/** How many o200k_base tokens a text has. */
+export function countTextTokens(text: string): number {
+  return encodeText(text).length;
+}
+
+/** The first `limit` tokens of a text, as text (for answers cut by a token limit). */
+export function truncateToTokens(text: string, limit: number): string {
+  const tokens = encodeText(text);
+  return tokens.length <= limit ? text : decode(tokens.slice(0, Math.max(0, limit)));
+}
