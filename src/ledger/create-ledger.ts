@@ -1,0 +1,281 @@
+import { randomUUID } from 'node:crypto';
+import { queryUsage } from '../report/query-usage.js';
+import { recentRequests } from '../report/recent-requests.js';
+import { requestDetail } from '../report/request-detail.js';
+import { timeSeries } from '../report/time-series.js';
+import { emptyUsageSums, toUsageTotals } from '../report/usage-totals.js';
+import { JournalDrain } from './journal-drain.js';
+import type { Ledger, LedgerConfig, LedgerStats } from './ledger.js';
+import { ATTEMPT_COLUMNS, FEEDBACK_COLUMNS, normaliseRecord, REQUEST_COLUMNS } from './ledger-columns.js';
+import { LedgerJournal } from './ledger-journal.js';
+import { createLedgerLogger, type LedgerLogger } from './ledger-logger.js';
+import type { AttemptRecord, FeedbackRecord, RequestRecord } from './ledger-record.js';
+import type { LedgerEntry, LedgerStore } from './ledger-store.js';
+import { PostgresLedgerStore } from './postgres-ledger-store.js';
+import { SqliteLedgerStore } from './sqlite-ledger-store.js';
+
+/** Options for {@link createLedger}. */
+export interface CreateLedgerOptions {
+  /** Where failures are logged (default: the gateway's logger). */
+  logger?: LedgerLogger;
+}
+
+/** How long a SQLite write waits for another process's lock before going to the journal instead. */
+const SQLITE_BUSY_TIMEOUT_MS = 250;
+
+interface StoreLedgerParts {
+  kind: 'sqlite' | 'postgres';
+  store: LedgerStore;
+  journal: LedgerJournal;
+  logger: LedgerLogger;
+  /** SQLite: a synchronous write on the request path. PostgreSQL: none; the journal is the write. */
+  writeSync?: (entries: readonly LedgerEntry[]) => void;
+}
+
+class StoreLedger implements Ledger {
+  readonly kind: 'sqlite' | 'postgres';
+  private readonly parts: StoreLedgerParts;
+  private readonly counters = { storeFailures: 0, setAside: 0, lost: 0 };
+  private recordedRequests = 0;
+  private recordedFeedback = 0;
+  private correctedRecords = 0;
+  private migrated: Promise<void> | undefined;
+  private closed = false;
+  readonly drain: JournalDrain;
+
+  constructor(parts: StoreLedgerParts) {
+    this.kind = parts.kind;
+    this.parts = parts;
+    this.drain = new JournalDrain({
+      journal: parts.journal,
+      store: parts.store,
+      logger: parts.logger,
+      counters: this.counters,
+      prepare: () => this.ready(),
+    });
+  }
+
+  /** Migrations, once; retried on the next call after a failure (the database may come back). */
+  ready(): Promise<void> {
+    this.migrated ??= this.parts.store.migrate().catch((error: unknown) => {
+      this.migrated = undefined;
+      throw error;
+    });
+    return this.migrated;
+  }
+
+  recordRequest(request: RequestRecord, attempts: AttemptRecord[]): void {
+    try {
+      const problems: string[] = [];
+      const normalised = normaliseRecord(request, REQUEST_COLUMNS);
+      problems.push(...normalised.problems);
+      const normalisedAttempts = attempts.map((attempt, index) => {
+        const result = normaliseRecord(attempt, ATTEMPT_COLUMNS);
+        problems.push(...result.problems.map((problem) => `attempts[${index}].${problem}`));
+        if (result.record.requestId !== normalised.record.requestId) {
+          problems.push(`attempts[${index}].requestId differs from the request's`);
+          result.record.requestId = normalised.record.requestId;
+        }
+        return result.record;
+      });
+      this.noteProblems(normalised.record.requestId, problems);
+      if (this.persist({ kind: 'request', request: normalised.record, attempts: normalisedAttempts })) {
+        this.recordedRequests += 1;
+      }
+    } catch (error) {
+      this.counters.lost += 1;
+      this.parts.logger.error({ err: error, requestId: request?.requestId }, 'ledger could not record a request');
+    }
+  }
+
+  recordFeedback(feedback: FeedbackRecord): void {
+    try {
+      const normalised = normaliseRecord(feedback, FEEDBACK_COLUMNS);
+      this.noteProblems(normalised.record.requestId, normalised.problems);
+      if (this.persist({ kind: 'feedback', feedbackId: randomUUID(), feedback: normalised.record })) {
+        this.recordedFeedback += 1;
+      }
+    } catch (error) {
+      this.counters.lost += 1;
+      this.parts.logger.error({ err: error, requestId: feedback?.requestId }, 'ledger could not record feedback');
+    }
+  }
+
+  private noteProblems(requestId: string, problems: string[]): void {
+    if (problems.length === 0) return;
+    this.correctedRecords += 1;
+    this.parts.logger.warn({ requestId, problems }, 'ledger record had fields that were corrected');
+  }
+
+  /** Makes an entry durable somewhere: the store, else the journal, else memory. False when lost. */
+  private persist(entry: LedgerEntry): boolean {
+    if (this.closed) {
+      this.counters.lost += 1;
+      this.parts.logger.error({ kind: entry.kind }, 'ledger entry recorded after close; dropped');
+      return false;
+    }
+    if (this.parts.writeSync) {
+      try {
+        this.parts.writeSync([entry]);
+        return true;
+      } catch (error) {
+        this.counters.storeFailures += 1;
+        if (this.parts.store.isPermanentError(error)) {
+          this.parts.journal.setAside([{ entry, reason: error instanceof Error ? error.message : String(error) }]);
+          this.counters.setAside += 1;
+          this.parts.logger.error({ err: error }, 'ledger entry refused by the store; set aside');
+          return true;
+        }
+        this.parts.logger.warn({ err: error }, 'ledger store write failed; entry journaled for a retry');
+      }
+    }
+    try {
+      this.parts.journal.append(entry);
+      this.drain.schedule();
+      return true;
+    } catch (error) {
+      if (this.drain.hold(entry)) {
+        this.parts.logger.error({ err: error }, 'ledger journal write failed; entry held in memory');
+        return true;
+      }
+      this.counters.lost += 1;
+      this.parts.logger.error({ err: error }, 'ledger journal write failed and memory is full; entry lost');
+      return false;
+    }
+  }
+
+  flush(): Promise<void> {
+    return this.drain.flush();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.flush();
+    } catch (error) {
+      this.parts.logger.warn(
+        { err: error, pendingBytes: this.parts.journal.pendingBytes },
+        'ledger closed with entries not yet stored; they stay journaled and are replayed at the next start',
+      );
+    }
+    this.closed = true;
+    await this.drain.stop();
+    this.parts.journal.close();
+    await this.parts.store.close();
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.ready();
+    } catch {
+      return false;
+    }
+    return this.parts.store.ping();
+  }
+
+  stats(): LedgerStats {
+    return {
+      kind: this.kind,
+      recordedRequests: this.recordedRequests,
+      recordedFeedback: this.recordedFeedback,
+      pendingJournalBytes: this.closed ? 0 : this.parts.journal.pendingBytes,
+      heldEntries: this.drain.heldEntries,
+      ...this.counters,
+      correctedRecords: this.correctedRecords,
+    };
+  }
+
+  async queryUsage(query: Parameters<Ledger['queryUsage']>[0]) {
+    await this.ready();
+    return queryUsage(this.parts.store, query);
+  }
+
+  async recentRequests(query: Parameters<Ledger['recentRequests']>[0]) {
+    await this.ready();
+    return recentRequests(this.parts.store, query);
+  }
+
+  async requestDetail(requestId: string) {
+    await this.ready();
+    return requestDetail(this.parts.store, requestId);
+  }
+
+  async timeSeries(query: Parameters<Ledger['timeSeries']>[0]) {
+    await this.ready();
+    return timeSeries(this.parts.store, query);
+  }
+}
+
+function createOffLedger(): Ledger {
+  return {
+    kind: 'off',
+    recordRequest() {},
+    recordFeedback() {},
+    flush: async () => {},
+    close: async () => {},
+    ping: async () => true,
+    stats: () => ({
+      kind: 'off',
+      recordedRequests: 0,
+      recordedFeedback: 0,
+      pendingJournalBytes: 0,
+      heldEntries: 0,
+      storeFailures: 0,
+      setAside: 0,
+      lost: 0,
+      correctedRecords: 0,
+    }),
+    queryUsage: async (query) => ({
+      from: query.from,
+      to: query.to,
+      groupBy: [...query.groupBy],
+      rows: [],
+      totals: toUsageTotals(emptyUsageSums()),
+    }),
+    recentRequests: async () => [],
+    requestDetail: async () => null,
+    timeSeries: async () => [],
+  };
+}
+
+/**
+ * Opens the ledger: migrates the store, replays entries left in the journal by a previous run
+ * that was killed, and returns a {@link Ledger}. A PostgreSQL server that is down at start is not
+ * fatal: requests are journaled and written when it returns (`ping()` says false meanwhile).
+ * See docs/decisions/ledger-durability.md.
+ */
+export async function createLedger(config: LedgerConfig, options: CreateLedgerOptions = {}): Promise<Ledger> {
+  if (config.kind === 'off') return createOffLedger();
+  const logger = options.logger ?? createLedgerLogger();
+  let parts: StoreLedgerParts;
+  if (config.kind === 'sqlite') {
+    const store = new SqliteLedgerStore({ path: config.path, busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS });
+    parts = {
+      kind: 'sqlite',
+      store,
+      journal: new LedgerJournal({ directory: `${config.path}.pending` }),
+      logger,
+      writeSync: (entries) => store.writeSync(entries),
+    };
+  } else {
+    const store = new PostgresLedgerStore({
+      url: config.url,
+      ...(config.schema === undefined ? {} : { schema: config.schema }),
+      onPoolError: (error) => logger.warn({ err: error }, 'PostgreSQL ledger connection error'),
+    });
+    parts = { kind: 'postgres', store, journal: new LedgerJournal({ directory: config.journalDir }), logger };
+  }
+  const ledger = new StoreLedger(parts);
+  const journal = parts.journal;
+  const recoveredBytes = journal.recover();
+  try {
+    await ledger.drain.flush();
+    if (recoveredBytes > 0) logger.warn({ recoveredBytes }, 'ledger replayed entries journaled by an earlier run');
+  } catch (error) {
+    logger.error(
+      { err: error, pendingBytes: journal.pendingBytes },
+      `${config.kind} ledger unreachable at start; entries are journaled until it answers`,
+    );
+  }
+  return ledger;
+}

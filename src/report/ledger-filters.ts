@@ -1,0 +1,67 @@
+import type { SqlValue } from '../ledger/ledger-columns.js';
+import type { CacheStatus, RequestOutcome, RouteRule } from '../ledger/ledger-record.js';
+
+/** A value to match, several values (any of them), or null for "not set". */
+type Match<Value extends string> = Value | null | readonly (Value | null)[];
+
+/** Narrows ledger queries to some requests. Every filter given must match. */
+export interface LedgerFilters {
+  tenant?: Match<string>;
+  feature?: Match<string>;
+  /** The virtual key id; null matches requests made without a virtual key. */
+  keyId?: Match<string>;
+  provider?: Match<string>;
+  model?: Match<string>;
+  tier?: Match<string>;
+  routeRule?: Match<RouteRule>;
+  cacheStatus?: Match<CacheStatus>;
+  outcome?: Match<RequestOutcome>;
+  /** Whether shadow runs are counted (default true: they cost real money). */
+  includeShadow?: boolean;
+}
+
+const FILTER_COLUMNS = {
+  tenant: 'tenant',
+  feature: 'feature',
+  keyId: 'key_id',
+  provider: 'provider',
+  model: 'model',
+  tier: 'tier',
+  routeRule: 'route_rule',
+  cacheStatus: 'cache_status',
+  outcome: 'outcome',
+} as const satisfies Record<Exclude<keyof LedgerFilters, 'includeShadow'>, string>;
+
+/** A time range and filters as a WHERE clause with `?` placeholders (both dialects). */
+export function buildLedgerWhere(options: { from?: number; to?: number; filters?: LedgerFilters | undefined }): {
+  sql: string;
+  params: SqlValue[];
+} {
+  const conditions: string[] = [];
+  const params: SqlValue[] = [];
+  if (options.from !== undefined) {
+    conditions.push('started_at >= ?');
+    params.push(Math.floor(options.from));
+  }
+  if (options.to !== undefined) {
+    conditions.push('started_at < ?');
+    params.push(Math.ceil(options.to));
+  }
+  const filters = options.filters ?? {};
+  for (const [field, column] of Object.entries(FILTER_COLUMNS) as [keyof typeof FILTER_COLUMNS, string][]) {
+    const match = filters[field];
+    if (match === undefined) continue;
+    const values: readonly (string | null)[] = Array.isArray(match) ? match : [match as string | null];
+    const present = values.filter((value): value is string => value !== null);
+    const alternatives: string[] = [];
+    if (present.length > 0) {
+      alternatives.push(`${column} IN (${present.map(() => '?').join(', ')})`);
+      params.push(...present);
+    }
+    if (present.length < values.length) alternatives.push(`${column} IS NULL`);
+    // An empty list matches nothing, as "any of no values" should.
+    conditions.push(alternatives.length === 0 ? '1 = 0' : `(${alternatives.join(' OR ')})`);
+  }
+  if (filters.includeShadow === false) conditions.push('shadow_of IS NULL');
+  return { sql: conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`, params };
+}
