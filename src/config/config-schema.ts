@@ -158,6 +158,77 @@ const storageSchema = z
     postgres_url_env: z.string().default('TOLLGATE_POSTGRES_URL'),
     /** `memory` (one instance) or a `redis://` URL shared between instances. */
     shared_state: z.string().regex(/^(memory|rediss?:\/\/.+)$/, 'use memory or a redis:// URL').default('memory'),
+    /** Prefix of every Redis key, so that several gateways (or tests) can share one Redis. */
+    shared_state_prefix: z.string().min(1).default('tollgate:'),
+  })
+  .strict();
+
+/** A duration such as `90s`, `15m`, `6h` or `7d`. */
+const durationText = z.string().regex(/^\d+(\.\d+)?(ms|s|m|h|d)$/, 'use a duration like 30s, 15m, 6h or 7d');
+
+const budgetSchema = z
+  .object({
+    /** Shown in errors, headers and webhooks (default: `scope:match/window`). */
+    name: identifier.optional(),
+    /** What the budget counts: all traffic, or one tenant, virtual key or feature. */
+    scope: z.enum(['global', 'tenant', 'key', 'feature']),
+    /** The tenant, key id or feature; `*` gives each one its own budget. Ignored for `global`. */
+    match: z.string().min(1).default('*'),
+    /** The hard limit in USD per window. */
+    limit_usd: z.number().positive(),
+    /** Calendar day or month (UTC), or a fixed window such as `{ custom: 6h }`. */
+    window: z.union([z.enum(['day', 'month']), z.object({ custom: durationText }).strict()]).default('day'),
+    /** From this share of the limit the router prefers cheaper tiers. */
+    fallback_at: z.number().gt(0).max(1).default(0.8),
+    /** From this share only interactive traffic passes, on the cheapest tier. */
+    throttle_at: z.number().gt(0).max(1).default(0.95),
+    /** Receives a JSON POST once per threshold crossing (fallback, throttle, limit) per window. */
+    webhook_url: z.string().url().optional(),
+  })
+  .strict()
+  .refine((budget) => budget.fallback_at <= budget.throttle_at, {
+    message: 'fallback_at must not be above throttle_at',
+    path: ['fallback_at'],
+  });
+
+const contextManagementSchema = z
+  .object({
+    /** `off`; `window` keeps the last messages; `summarise` replaces older turns with a summary. */
+    mode: z.enum(['off', 'window', 'summarise']).default('off'),
+    /** Only conversations with more input tokens than this are touched. */
+    trigger_tokens: z.number().int().positive().default(8_000),
+    /** Messages kept verbatim (system messages are always kept). */
+    keep_last_messages: z.number().int().positive().default(20),
+    /** Output cap of the summary. */
+    summary_max_tokens: z.number().int().positive().default(512),
+    /** Tier that writes summaries (default: the first, by convention cheapest, tier). */
+    summary_tier: identifier.optional(),
+  })
+  .strict();
+
+const breakerSchema = z
+  .object({
+    /** Failures over requests in the window that open the breaker. */
+    failure_ratio: z.number().gt(0).max(1).default(0.5),
+    /** Sliding window over which the ratio is measured. */
+    window_ms: z.number().int().positive().default(30_000),
+    /** No decision on fewer requests than this in the window. */
+    min_requests: z.number().int().positive().default(10),
+    /** How long an open breaker refuses before letting probes through (half-open). */
+    cooldown_ms: z.number().int().positive().default(15_000),
+    /** Concurrent probe requests allowed while half-open. */
+    half_open_probes: z.number().int().positive().default(1),
+  })
+  .strict();
+
+const resilienceSchema = z
+  .object({
+    /** Circuit breaker per deployment. */
+    breaker: breakerSchema.prefault({}),
+    /** Weight of the newest observation in the latency and speed averages (EWMA). */
+    latency_ewma_alpha: z.number().gt(0).max(1).default(0.2),
+    /** A budget hold not settled within this time is dropped, so a crashed instance cannot block a budget. */
+    reservation_lease_ms: z.number().int().positive().default(15 * 60_000),
   })
   .strict();
 
@@ -174,6 +245,12 @@ export const configSchema = z
     baseline: z.string().optional(),
     /** Per-model price overrides by catalogue model name, USD per million tokens. */
     pricing: z.record(z.string(), pricingSchema).default({}),
+    /** Spend limits per global / tenant / key / feature and window. */
+    budgets: z.array(budgetSchema).default([]),
+    /** Trimming or summarising long conversations (off by default). */
+    context_management: contextManagementSchema.prefault({}),
+    /** Circuit breakers, averages and budget holds. */
+    resilience: resilienceSchema.prefault({}),
   })
   .strict();
 
@@ -189,3 +266,11 @@ export type TierConfig = ConfigFile['tiers'][string];
 export type PricingConfig = z.infer<typeof pricingSchema>;
 /** Simulation settings. */
 export type SimulationConfig = z.infer<typeof simulationSchema>;
+/** One budget. */
+export type BudgetConfig = ConfigFile['budgets'][number];
+/** Context management settings. */
+export type ContextManagementConfig = ConfigFile['context_management'];
+/** Circuit breaker settings. */
+export type BreakerConfig = ConfigFile['resilience']['breaker'];
+/** Provider limits (rate, concurrency, queue). */
+export type LimitsConfig = ProviderConfig['limits'];
