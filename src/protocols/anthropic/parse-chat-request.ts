@@ -47,14 +47,33 @@ export function parseChatRequest(body: unknown): ChatRequest {
 
 function toInvalidRequest(error: z.ZodError): GatewayError {
   const issue = error.issues[0];
-  const param = issue && issue.path.length > 0 ? issue.path.join('.') : undefined;
-  const message = issue?.message ?? 'Invalid request body';
+  const located = issue ? locate(issue, []) : undefined;
+  const param = located && located.path.length > 0 ? located.path.join('.') : undefined;
+  const message = located?.message ?? 'Invalid request body';
   return new GatewayError({
     code: 'invalid_request',
     message: param ? `${param}: ${message}` : `Invalid request body: ${message}`,
     ...(param ? { param } : {}),
     cause: error,
   });
+}
+
+type Issue = z.core.$ZodIssue;
+
+/**
+ * A union's own issue says only "Invalid input" at the union's path. The branch that got furthest
+ * into the value (e.g. the block list of `content: string | Block[]`) names the real fault.
+ */
+function locate(issue: Issue, base: PropertyKey[]): { path: PropertyKey[]; message: string } {
+  const path = [...base, ...issue.path];
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return { path, message: issue.message };
+  let deepest: Issue | undefined;
+  for (const branch of issue.errors) {
+    for (const candidate of branch) {
+      if (deepest === undefined || candidate.path.length > deepest.path.length) deepest = candidate;
+    }
+  }
+  return deepest && deepest.path.length > 0 ? locate(deepest, path) : { path, message: issue.message };
 }
 
 function invalid(param: string, message: string): GatewayError {
