@@ -1,54 +1,14 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { convertRequest } from '../../providers/anthropic/convert-request.js';
 import { GatewayError } from '../../spec/index.js';
 import { parseChatRequest } from './parse-chat-request.js';
 
-/** A realistic agent turn: cached system prompt, tool round trip, thinking, image. */
-const agentTurn = {
-  model: 'claude-sonnet-4-5',
-  max_tokens: 8000,
-  system: [
-    { type: 'text', text: 'You are a travel agent.', cache_control: { type: 'ephemeral', ttl: '1h' } },
-    { type: 'text', text: 'Today is Tuesday.' },
-  ],
-  messages: [
-    {
-      role: 'user',
-      content: [
-        { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
-        { type: 'text', text: 'Weather where this photo was taken?', cache_control: { type: 'ephemeral' } },
-      ],
-    },
-    {
-      role: 'assistant',
-      content: [
-        { type: 'thinking', thinking: 'The photo shows the Eiffel Tower.', signature: 'sig-abc' },
-        { type: 'text', text: 'That is Paris; checking.' },
-        { type: 'tool_use', id: 'toolu_01', name: 'get_weather', input: { city: 'Paris' } },
-      ],
-    },
-    {
-      role: 'user',
-      content: [
-        { type: 'tool_result', tool_use_id: 'toolu_01', content: '18°C, sunny', cache_control: { type: 'ephemeral' } },
-        { type: 'text', text: 'And tomorrow?' },
-      ],
-    },
-  ],
-  tools: [
-    {
-      name: 'get_weather',
-      description: 'Current weather for a city',
-      input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
-    },
-  ],
-  tool_choice: { type: 'auto', disable_parallel_tool_use: true },
-  thinking: { type: 'enabled', budget_tokens: 2048 },
-  stop_sequences: ['###'],
-  metadata: { user_id: 'user-7' },
-  stream: true,
-};
+/** A realistic agent turn: cached system prompt, tool round trip, thinking, image (see __fixtures__/README.md). */
+const agentTurn = JSON.parse(
+  readFileSync(new URL('./__fixtures__/request-agent-turn.json', import.meta.url), 'utf8'),
+) as { messages: unknown[]; tool_choice: unknown } & Record<string, unknown>;
 
 function rejects(body: unknown, expected: { param?: string; message: RegExp }): void {
   assert.throws(
