@@ -79,8 +79,8 @@ function parseOptions(argv: string[]): ReportOptions | 'help' {
       throw new UsageError(`--by: unknown dimension "${dimension}"; use ${USAGE_DIMENSIONS.join(', ')}`);
     }
   }
-  const format = values.format ?? 'table';
-  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format: use ${FORMATS.join(', ')}`);
+  const format = FORMATS.find((candidate) => candidate === (values.format ?? 'table'));
+  if (!format) throw new UsageError(`--format: use ${FORMATS.join(', ')}`);
   if (values.ledger !== undefined && values['postgres-url-env'] !== undefined) {
     throw new UsageError('give either --ledger or --postgres-url-env, not both');
   }
