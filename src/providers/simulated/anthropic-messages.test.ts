@@ -174,3 +174,19 @@ describe('simulated Anthropic messages', () => {
     assert.match(JSON.parse(tooMany.text).error.message, /maximum of 4 blocks/);
   });
 });
+
+describe('simulated Anthropic count_tokens', () => {
+  it('counts the input tokens a message would bill, without max_tokens', async () => {
+    const handler = createTestHandler();
+    const counted = await readAll(
+      await post(handler, {
+        path: '/v1/messages/count_tokens',
+        headers,
+        body: { model: 'claude-sonnet-4-5', messages: [user] },
+      }),
+    );
+    assert.equal(counted.status, 200);
+    const created = JSON.parse((await message(handler, { messages: [user] })).text);
+    assert.deepEqual(JSON.parse(counted.text), { input_tokens: created.usage.input_tokens });
+  });
+});

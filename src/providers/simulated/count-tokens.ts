@@ -5,13 +5,14 @@ const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 
 /** Texts at least this long are memoised: long system prompts repeat across requests. */
 const MEMO_MIN_CHARS = 256;
-const MEMO_MAX_CHARS = 200_000;
-const MEMO_MAX_ENTRIES = 256;
+/** Memory bound of the memo, in tokens held (a few MB), whatever the texts' sizes. */
+const MEMO_MAX_TOKENS = 1_000_000;
 const memo = new Map<string, readonly number[]>();
+let memoTokens = 0;
 
 /** The o200k_base tokens of a text (the encoding of GPT-4o and later). */
 export function encodeText(text: string): readonly number[] {
-  if (text.length < MEMO_MIN_CHARS || text.length > MEMO_MAX_CHARS) return encode(text, PLAIN_TEXT);
+  if (text.length < MEMO_MIN_CHARS) return encode(text, PLAIN_TEXT);
   const known = memo.get(text);
   if (known) {
     memo.delete(text);
@@ -19,10 +20,14 @@ export function encodeText(text: string): readonly number[] {
     return known;
   }
   const tokens = encode(text, PLAIN_TEXT);
+  if (tokens.length > MEMO_MAX_TOKENS / 4) return tokens;
   memo.set(text, tokens);
-  if (memo.size > MEMO_MAX_ENTRIES) {
-    const oldest = memo.keys().next();
-    if (!oldest.done) memo.delete(oldest.value);
+  memoTokens += tokens.length;
+  while (memoTokens > MEMO_MAX_TOKENS) {
+    const oldest = memo.entries().next();
+    if (oldest.done) break;
+    memo.delete(oldest.value[0]);
+    memoTokens -= oldest.value[1].length;
   }
   return tokens;
 }

@@ -1,10 +1,11 @@
 import { buildCompletion } from './build-completion.js';
-import { type ChosenFault, chooseFault, FAULT_HEADER } from './choose-fault.js';
+import { chooseFault, FAULT_HEADER } from './choose-fault.js';
 import { createPrefixCache, type PrefixCache } from './create-prefix-cache.js';
 import { deliverResponse, type ResponsePlan, type SimulatedResponse } from './deliver-response.js';
 import { parseOpenAiEmbeddingsRequest, renderOpenAiEmbeddings } from './openai-embeddings-wire.js';
 import { parseAnthropicMessagesRequest } from './parse-anthropic-messages-request.js';
 import { parseOpenAiChatRequest } from './parse-openai-chat-request.js';
+import { applyBodyFault, singlePlan, streamChunks } from './plan-response.js';
 import {
   renderAnthropicError,
   renderAnthropicMalformedEvent,
@@ -23,8 +24,8 @@ import {
   type SimulatedCompletion,
   type SimulatedFailure,
   SimulatedRequestError,
-  type StreamScript,
 } from './simulated-completion.js';
+import { tokenizePrompt } from './simulated-prompt.js';
 import { resolveSimulatedOptions, type SimulatedProviderOptions } from './simulated-provider-options.js';
 
 export type { SimulatedResponse } from './deliver-response.js';
@@ -56,74 +57,16 @@ export interface SimulatedHandler {
   readonly prefixCache: PrefixCache;
 }
 
-type Route = 'chat' | 'messages' | 'embeddings' | 'models';
+type Route = 'chat' | 'messages' | 'count_tokens' | 'embeddings' | 'models';
 type Protocol = 'openai' | 'anthropic';
 
 const ROUTES: { suffix: string; route: Route; method: string }[] = [
   { suffix: '/chat/completions', route: 'chat', method: 'POST' },
+  { suffix: '/messages/count_tokens', route: 'count_tokens', method: 'POST' },
   { suffix: '/messages', route: 'messages', method: 'POST' },
   { suffix: '/embeddings', route: 'embeddings', method: 'POST' },
   { suffix: '/models', route: 'models', method: 'GET' },
 ];
-
-function singlePlan(input: {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-  delayMs?: number;
-}): ResponsePlan {
-  return {
-    status: input.status,
-    headers: input.headers,
-    firstByteDelayMs: input.delayMs ?? 0,
-    chunks: [{ data: input.body, delayMs: 0 }],
-  };
-}
-
-function streamChunks(script: StreamScript, pauseMs: number): ResponsePlan['chunks'] {
-  const [first = '', ...rest] = script.pieces;
-  return [
-    { data: script.head + first, delayMs: 0 },
-    ...rest.map((data) => ({ data, delayMs: pauseMs })),
-    { data: script.tail, delayMs: script.pieces.length > 0 ? pauseMs : 0 },
-  ];
-}
-
-/** Applies a body fault (cut, reset mid-way, malformed) to a successful plan. */
-function applyBodyFault(input: {
-  plan: ResponsePlan;
-  fault: ChosenFault;
-  stream: boolean;
-  garbage: string;
-}): ResponsePlan {
-  const { plan, fault, stream } = input;
-  if (fault.kind !== 'cut_stream' && fault.kind !== 'reset' && fault.kind !== 'malformed') return plan;
-  let chunks = plan.chunks;
-  if (!stream) {
-    const body = chunks.map((chunk) => chunk.data).join('');
-    if (fault.kind === 'malformed') {
-      const html = '<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>';
-      return {
-        ...plan,
-        headers: { ...plan.headers, 'content-type': 'text/html' },
-        chunks: [{ data: html, delayMs: 0 }],
-      };
-    }
-    const half = Math.floor(body.length / 2);
-    chunks = [
-      { data: body.slice(0, half), delayMs: 0 },
-      { data: body.slice(half), delayMs: 0 },
-    ];
-  }
-  const middle = Math.max(1, Math.floor(chunks.length / 2));
-  if (fault.kind === 'malformed') {
-    return {
-      ...plan,
-      chunks: [...chunks.slice(0, middle), { data: input.garbage, delayMs: 0 }, ...chunks.slice(middle)],
-    };
-  }
-  return { ...plan, chunks, interruption: { afterChunks: middle, kind: fault.kind === 'reset' ? 'reset' : 'cut' } };
-}
 
 /**
  * Creates the simulated provider: a fake upstream that speaks the real OpenAI and Anthropic wire
@@ -191,8 +134,9 @@ export function createSimulatedHandler(options: SimulatedProviderOptions = {}): 
     const pathname = (request.path.split('?')[0] ?? '').replace(/\/+$/, '');
     const match = ROUTES.find((candidate) => pathname.endsWith(candidate.suffix));
     const anthropicCaller = request.headers['anthropic-version'] !== undefined;
-    const protocol: Protocol =
-      match?.route === 'messages' || (match?.route === 'models' && anthropicCaller) ? 'anthropic' : 'openai';
+    const anthropicRoute = match?.route === 'messages' || match?.route === 'count_tokens';
+    const sharedRoute = match === undefined || match.route === 'models';
+    const protocol: Protocol = anthropicRoute || (sharedRoute && anthropicCaller) ? 'anthropic' : 'openai';
     const requestId = createSimulatedId({
       prefix: protocol === 'anthropic' ? 'req_011C' : 'req_',
       length: protocol === 'anthropic' ? 22 : 32,
@@ -230,6 +174,14 @@ export function createSimulatedHandler(options: SimulatedProviderOptions = {}): 
           status: 200,
           headers: successHeaders({ protocol, requestId, stream: false, processingMs: 0 }),
           body,
+        });
+      }
+      if (match.route === 'count_tokens') {
+        const { prompt } = parseAnthropicMessagesRequest(request.body, { countTokensOnly: true });
+        return singlePlan({
+          status: 200,
+          headers: successHeaders({ protocol, requestId, stream: false, processingMs: 0 }),
+          body: JSON.stringify({ input_tokens: tokenizePrompt(prompt).inputTokens }),
         });
       }
       const fault = chooseFault({

@@ -123,12 +123,18 @@ function parseToolChoice(value: unknown): SimulatedPrompt['toolChoice'] {
   throw invalidType('tool_choice', "{type: 'auto' | 'any' | 'none'} or {type: 'tool', name}", value);
 }
 
-/** Parses and validates a `POST /v1/messages` body. Throws SimulatedRequestError. */
-export function parseAnthropicMessagesRequest(body: string | undefined): AnthropicMessagesRequest {
+/**
+ * Parses and validates a `POST /v1/messages` body (or a `count_tokens` body, which has no
+ * `max_tokens`). Throws SimulatedRequestError.
+ */
+export function parseAnthropicMessagesRequest(
+  body: string | undefined,
+  options: { countTokensOnly?: boolean } = {},
+): AnthropicMessagesRequest {
   const request = parseJsonObject(body);
   const model = requireString(request, 'model');
   const maxTokens = optionalPositiveInteger(request, 'max_tokens');
-  if (maxTokens === undefined) {
+  if (maxTokens === undefined && !options.countTokensOnly) {
     throw new SimulatedRequestError({
       kind: 'invalid_request',
       param: 'max_tokens',
