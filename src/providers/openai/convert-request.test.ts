@@ -204,4 +204,27 @@ describe('convertRequest', () => {
     });
     assert.deepEqual(warnings, []);
   });
+
+  it('never sends tool_choice without tools, nor a null content without tool calls', () => {
+    const warnings: string[] = [];
+    const body = convertRequest({
+      request: {
+        model: 'm',
+        messages: [
+          { role: 'user', content: [{ type: 'text', text: 'q' }] },
+          { role: 'assistant', content: [{ type: 'reasoning', text: 'only thoughts' }] },
+          { role: 'user', content: [{ type: 'text', text: 'q2' }] },
+        ],
+        toolChoice: { type: 'required' },
+        stream: false,
+      },
+      upstreamModel: 'm',
+      quirks: openAiQuirks,
+      stream: false,
+      warn: (message) => warnings.push(message),
+    });
+    assert.equal(body.tool_choice, undefined);
+    assert.deepEqual(body.messages[1], { role: 'assistant', content: '' });
+    assert.match(warnings.join('\n'), /tool_choice dropped/);
+  });
 });

@@ -109,9 +109,11 @@ function convertMessages(options: ConvertRequestOptions): OpenAiMessage[] {
           else
             toolCalls.push({ id: part.id, type: 'function', function: { name: part.name, arguments: part.arguments } });
         }
+        // Content may be null only beside tool calls: a turn that held nothing but reasoning (from an
+        // Anthropic conversation) becomes an empty text, which OpenAI accepts.
         const converted: Extract<OpenAiMessage, { role: 'assistant' }> = {
           role: 'assistant',
-          content: texts.length === 0 ? null : textContent(texts),
+          content: texts.length > 0 ? textContent(texts) : toolCalls.length > 0 ? null : '',
         };
         if (toolCalls.length > 0) converted.tool_calls = toolCalls;
         if (reasoning.length > 0) {
@@ -214,10 +216,15 @@ export function convertRequest(options: ConvertRequestOptions): OpenAiChatBody {
     }
   }
   if (request.toolChoice) {
-    body.tool_choice =
-      request.toolChoice.type === 'tool'
-        ? { type: 'function', function: { name: request.toolChoice.name } }
-        : request.toolChoice.type;
+    if (body.tools) {
+      body.tool_choice =
+        request.toolChoice.type === 'tool'
+          ? { type: 'function', function: { name: request.toolChoice.name } }
+          : request.toolChoice.type;
+    } else if (request.toolChoice.type === 'required' || request.toolChoice.type === 'tool') {
+      // OpenAI answers 400 to tool_choice without tools; 'auto' and 'none' mean nothing then anyway.
+      warn(`tool_choice dropped: it asks for a tool call but the request has no tools.`);
+    }
   }
   const responseFormat = convertResponseFormat(options);
   if (responseFormat) body.response_format = responseFormat;
