@@ -40,7 +40,8 @@ function classify(status: number | undefined, detail: ErrorDetail): GatewayError
   // OpenAI answers 429 `insufficient_quota` when the account has run out of credit: waiting will not
   // help, and it is the gateway operator's problem, like a bad key.
   if (detail.code === 'insufficient_quota' || detail.type === 'insufficient_quota') return 'upstream_authentication';
-  if (isContextLength(detail) && (status === undefined || (status >= 400 && status < 500))) {
+  // Not for 429: rate-limit messages talk about tokens too ("tokens per min"), yet waiting helps there.
+  if (isContextLength(detail) && (status === undefined || (status >= 400 && status < 500 && status !== 429))) {
     return 'context_length_exceeded';
   }
   if (status === undefined) {
