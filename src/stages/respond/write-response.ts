@@ -36,6 +36,8 @@ export function sendError(options: {
   const headers: GatewayHeaders = { ...options.headers };
   if (error.retryAfterMs !== undefined) headers['retry-after'] = String(Math.ceil(error.retryAfterMs / 1000));
   if (error.status === 405) headers.allow = 'POST';
+  // Both official SDKs retry 429 and 5xx on their own unless told not to; a spent budget or a bad request will not heal.
+  headers['x-should-retry'] = String(error.retryable);
   sendJson({ response, status: error.status, body: options.protocol.renderError(error), headers });
 }
 
