@@ -69,13 +69,11 @@ function untilAborted(signal: AbortSignal | undefined): Promise<never> {
 }
 
 async function* streamBody(plan: ResponsePlan, context: DeliveryContext): AsyncIterable<Uint8Array> {
-  for (let index = 0; index < plan.chunks.length; index++) {
-    if (plan.interruption && index >= plan.interruption.afterChunks) {
-      if (plan.interruption.kind === 'reset') throw connectionReset();
-      return;
-    }
+  const end = plan.interruption ? Math.min(plan.interruption.afterChunks, plan.chunks.length) : plan.chunks.length;
+  let index = 0;
+  while (index < end) {
     const chunk = plan.chunks[index];
-    if (!chunk) continue;
+    if (!chunk) break;
     if (index > 0) {
       if (context.idleTimeoutMs !== undefined && chunk.delayMs > context.idleTimeoutMs) {
         await wait(context.idleTimeoutMs, context);
@@ -88,8 +86,16 @@ async function* streamBody(plan: ResponsePlan, context: DeliveryContext): AsyncI
     } else if (context.signal?.aborted) {
       throw cancelled();
     }
-    yield encoder.encode(chunk.data);
+    // Chunks due at the same moment travel together, as they would in one TCP segment.
+    let data = chunk.data;
+    index += 1;
+    for (let next = plan.chunks[index]; index < end && next && next.delayMs <= 0; next = plan.chunks[index]) {
+      data += next.data;
+      index += 1;
+    }
+    yield encoder.encode(data);
   }
+  if (plan.interruption?.kind === 'reset') throw connectionReset();
 }
 
 /**

@@ -81,10 +81,14 @@ export const realSleep: SimulatedSleep = (milliseconds, signal) =>
       clearTimeout(timer);
       reject(signal?.reason);
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, milliseconds);
+    // setTimeout fires at once for delays beyond 2^31-1 ms; clamp so a huge wait stays a wait.
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.min(milliseconds, 2_147_483_647),
+    );
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 

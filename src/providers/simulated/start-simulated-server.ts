@@ -74,8 +74,17 @@ async function serve(handler: SimulatedHandler, request: IncomingMessage, respon
       body,
       signal: abort.signal,
     });
+    if (!simulated.headers['content-type']?.startsWith('text/event-stream')) {
+      // A whole body goes out in one write with its length, as a real API sends JSON.
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of simulated.body) chunks.push(chunk);
+      const whole = Buffer.concat(chunks);
+      response.writeHead(simulated.status, { ...simulated.headers, 'content-length': String(whole.byteLength) });
+      response.end(whole);
+      return;
+    }
+    // Headers leave with the first event, which is ready as soon as the handler resolves.
     response.writeHead(simulated.status, simulated.headers);
-    response.flushHeaders();
     for await (const chunk of simulated.body) {
       if (abort.signal.aborted) break;
       await write(response, chunk);
