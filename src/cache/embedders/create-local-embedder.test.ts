@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import diagnosticsChannel from 'node:diagnostics_channel';
+import { describe, it } from 'node:test';
+import { createLocalEmbedder } from './create-local-embedder.js';
+
+function cosine(left: Float32Array, right: Float32Array): number {
+  let dot = 0;
+  for (let index = 0; index < left.length; index++) dot += (left[index] as number) * (right[index] as number);
+  return dot;
+}
+
+describe('createLocalEmbedder', () => {
+  it('loads the packaged model without touching the network and ranks paraphrases above unrelated text', async () => {
+    const sockets: unknown[] = [];
+    const onSocket = (socket: unknown) => sockets.push(socket);
+    diagnosticsChannel.subscribe('net.client.socket', onSocket);
+    const originalFetch = globalThis.fetch;
+    globalThis.fetch = () => Promise.reject(new Error('network is off in this test'));
+    try {
+      const embedder = await createLocalEmbedder();
+      assert.equal(embedder.dimensions, 512);
+      const [question, paraphrase, unrelated, empty] = await embedder.embed([
+        'How do I learn to play the guitar?',
+        'What is the best way to learn guitar?',
+        'What is the boiling point of mercury?',
+        '',
+      ]);
+      assert.ok(question && paraphrase && unrelated && empty);
+      for (const vector of [question, paraphrase, unrelated, empty]) {
+        assert.equal(vector.length, 512);
+        assert.ok(Math.abs(cosine(vector, vector) - 1) < 1e-4, 'unit length');
+      }
+      const similar = cosine(question, paraphrase);
+      const different = cosine(question, unrelated);
+      assert.ok(similar > 0.7, `paraphrase similarity ${similar}`);
+      assert.ok(similar - different > 0.3, `paraphrase ${similar} vs unrelated ${different}`);
+    } finally {
+      globalThis.fetch = originalFetch;
+      diagnosticsChannel.unsubscribe('net.client.socket', onSocket);
+    }
+    assert.equal(sockets.length, 0, 'no outgoing socket was opened');
+  });
+});

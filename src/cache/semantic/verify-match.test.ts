@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type VerifierVerdict, verifyMatch } from './verify-match.js';
+
+function reasonOf(query: string, candidate: string): string {
+  const verdict: VerifierVerdict = verifyMatch({ query, candidate });
+  return verdict.accept ? 'accept' : verdict.reason;
+}
+
+describe('verifyMatch', () => {
+  it('accepts paraphrases that keep every number, name and polarity', () => {
+    assert.equal(reasonOf('How do I learn Python quickly?', 'What is the quickest way to learn Python?'), 'accept');
+    assert.equal(
+      reasonOf('What is the best book for building self-esteem?', 'Which is the best book for building self esteem?'),
+      'accept',
+    );
+    assert.equal(reasonOf('How can I lose weight fast?', 'how do I lose weight fast'), 'accept');
+  });
+
+  it('rejects when numbers or quantities differ', () => {
+    assert.equal(reasonOf('What is 15% of 200?', 'What is 15% of 300?'), 'numbers-differ');
+    assert.equal(reasonOf('Best phones under 20000 rupees', 'Best phones under 30000 rupees'), 'numbers-differ');
+    assert.equal(reasonOf('Can I use a 4g SIM in my phone?', 'Can I use a 3g SIM in my phone?'), 'numbers-differ');
+    assert.equal(reasonOf('What are three ways to save money?', 'What are five ways to save money?'), 'numbers-differ');
+  });
+
+  it('rejects when one side is negated', () => {
+    assert.equal(reasonOf('Why is my laptop charging?', 'Why is my laptop not charging?'), 'negation-differs');
+    assert.equal(reasonOf("Why doesn't my code compile?", 'Why does my code compile?'), 'negation-differs');
+  });
+
+  it('rejects when named entities differ', () => {
+    assert.equal(reasonOf('What is the capital of France?', 'What is the capital of Germany?'), 'entities-differ');
+    assert.equal(reasonOf('Cheap flights from Paris to Rome', 'Cheap flights from Paris to Lisbon'), 'entities-differ');
+  });
+
+  it('accepts the same entity written in another case', () => {
+    assert.equal(reasonOf('How do I install Ubuntu on a laptop?', 'how do i install ubuntu on a laptop'), 'accept');
+  });
+
+  it('rejects when the kind of question changes', () => {
+    assert.equal(
+      reasonOf('Why did the Roman Empire fall?', 'When did the Roman Empire fall?'),
+      'question-type-differs',
+    );
+    assert.equal(reasonOf('Who invented the telephone?', 'Where was the telephone invented?'), 'question-type-differs');
+  });
+
+  it('rejects when comparatives or superlatives differ', () => {
+    assert.equal(
+      reasonOf('What is the best laptop for students?', 'What is the worst laptop for students?'),
+      'comparison-differs',
+    );
+    assert.equal(
+      reasonOf('Which is the cheapest way to travel in Europe?', 'Which is the fastest way to travel in Europe?'),
+      'comparison-differs',
+    );
+  });
+
+  it('rejects when units or dates differ', () => {
+    assert.equal(
+      reasonOf('How many calories in 100 grams of rice?', 'How many calories in 100 ounces of rice?'),
+      'units-differ',
+    );
+    assert.equal(
+      reasonOf('What is the weather in London on Monday?', 'What is the weather in London on Friday?'),
+      'dates-differ',
+    );
+  });
+
+  it('rejects near neighbours that share too few content words, and can switch a check off', () => {
+    assert.equal(
+      reasonOf('How do I cook rice in a pressure cooker?', 'How do I repair a cracked phone screen?'),
+      'low-overlap',
+    );
+    const verdict = verifyMatch(
+      { query: 'What is the capital of France?', candidate: 'What is the capital of Germany?' },
+      { disabled: ['entities-differ', 'overlap'] },
+    );
+    assert.equal(verdict.accept, true);
+  });
+
+  it('explains a rejection', () => {
+    const verdict = verifyMatch({ query: 'Flights in 2024', candidate: 'Flights in 2025' });
+    assert.equal(verdict.accept, false);
+    assert.match(verdict.accept ? '' : verdict.detail, /2024.*2025/);
+  });
+});
