@@ -17,7 +17,7 @@ import { authenticate } from '../stages/auth/authenticate.js';
 import { sendError, sendJson } from '../stages/respond/write-response.js';
 import { defaultAutoRouter } from '../stages/route/resolve-route.js';
 import type { SettleObserver } from '../stages/settle/settled-request.js';
-import { preloadEncoding } from '../tokens/count-tokens.js';
+import { countChatRequestTokens, preloadEncoding } from '../tokens/count-tokens.js';
 import { createRuntime, type Runtime } from './create-runtime.js';
 import type { GatewayCore } from './gateway-core.js';
 import { handleChat } from './handle-chat.js';
@@ -91,8 +91,14 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
 
   const loaded = load();
   const runtime = build(loaded);
-  // The tokenizer's tables take ~0.5 s to load: pay that at start, not on the first request.
+  // The tokenizer's tables take ~0.5 s to load and its first count another ~0.2 s: pay that at
+  // start, not on a user's first request.
   preloadEncoding('o200k_base');
+  countChatRequestTokens({
+    model: 'warm-up',
+    stream: false,
+    messages: [{ role: 'user', content: [{ type: 'text', text: 'Warm the tokenizer up before the first request arrives.' }] }],
+  });
   const core: GatewayCore = {
     runtime,
     logger,
