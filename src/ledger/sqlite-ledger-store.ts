@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { ATTEMPT_COLUMNS, FEEDBACK_COLUMNS, REQUEST_COLUMNS, type SqlValue, toRow } from './ledger-columns.js';
 import { createMigrationsTableSql, LEDGER_MIGRATIONS, MIGRATIONS_TABLE } from './ledger-schema.js';
 import type { LedgerEntry, LedgerStore } from './ledger-store.js';
+import { SqliteQueryWorker } from './sqlite-query-worker.js';
 
 /** Options for {@link SqliteLedgerStore}. */
 export interface SqliteLedgerStoreOptions {
@@ -39,6 +40,7 @@ export class SqliteLedgerStore implements LedgerStore {
   private readonly insertFeedback: Statement;
   private readonly writeTransaction: (entries: readonly LedgerEntry[]) => void;
   private readonly queryStatements = new Map<string, Statement>();
+  private readonly queryWorker: SqliteQueryWorker;
 
   constructor(options: SqliteLedgerStoreOptions) {
     this.path = options.path;
@@ -48,6 +50,7 @@ export class SqliteLedgerStore implements LedgerStore {
     this.database.pragma('synchronous = NORMAL');
     this.database.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 2000}`);
     this.migrateSync();
+    this.queryWorker = new SqliteQueryWorker(options.path);
     this.insertRequest = this.database.prepare(
       insertSql(
         'ledger_requests',
@@ -111,7 +114,7 @@ export class SqliteLedgerStore implements LedgerStore {
     this.writeSync(entries);
   }
 
-  /** Runs a read query synchronously. */
+  /** Runs a read query synchronously, on the caller's thread (for scripts, not the gateway). */
   allSync(sql: string, params: readonly SqlValue[]): Record<string, unknown>[] {
     let statement = this.queryStatements.get(sql);
     if (!statement) {
@@ -122,8 +125,9 @@ export class SqliteLedgerStore implements LedgerStore {
     return statement.all(...params.map((value) => (typeof value === 'boolean' ? Number(value) : value)));
   }
 
-  async all(sql: string, params: readonly SqlValue[]): Promise<Record<string, unknown>[]> {
-    return this.allSync(sql, params);
+  /** Runs a read query in a worker thread, off the event loop that serves requests. */
+  all(sql: string, params: readonly SqlValue[]): Promise<Record<string, unknown>[]> {
+    return this.queryWorker.all(sql, params);
   }
 
   isPermanentError(error: unknown): boolean {
@@ -146,6 +150,7 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   async close(): Promise<void> {
+    await this.queryWorker.close();
     if (this.database.open) this.database.close();
   }
 }
