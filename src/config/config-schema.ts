@@ -130,6 +130,29 @@ const tierSchema = z
     quality: z.number().min(0).max(1).optional(),
     /** Output cap injected when the client asks for more or nothing. */
     max_output_tokens: z.number().int().positive().optional(),
+    /** Task types this tier may take (the seeds' allow-list for small models); all when absent. */
+    task_types: z
+      .array(z.enum(['classification', 'extraction', 'sentiment', 'translation', 'summarisation', 'code', 'open-reasoning', 'chat']))
+      .optional(),
+  })
+  .strict();
+
+const routingSchema = z
+  .object({
+    /** Tiers from cheapest to strongest; `auto` picks among them. Default: config order of `tiers`. */
+    tier_order: z.array(identifier).optional(),
+    /** `heuristic` (features with weights) or `learned` (a router.json from `tollgate router fit`). */
+    classifier: z.enum(['heuristic', 'learned']).default('heuristic'),
+    /** Path of the learned router's model file. */
+    learned_model: z.string().optional(),
+    /** Heuristic feature weights (see src/routing/classify/complexity-weights.ts). */
+    weights: z.record(z.string(), z.number()).default({}),
+    /** Complexity thresholds: a score below `thresholds[i]` goes to tier i of `tier_order`; above all, the last tier. */
+    thresholds: z.array(z.number().min(0).max(1)).default([0.35, 0.65]),
+    /** The single cost–quality knob for the learned router: the quality to reach at the lowest cost (0–1). */
+    target_quality: z.number().min(0).max(1).default(0.8),
+    /** How far the target drops as a budget burns from fallback_at to throttle_at (smoothly). */
+    budget_quality_relief: z.number().min(0).max(1).default(0.2),
   })
   .strict();
 
@@ -247,6 +270,8 @@ export const configSchema = z
     pricing: z.record(z.string(), pricingSchema).default({}),
     /** Spend limits per global / tenant / key / feature and window. */
     budgets: z.array(budgetSchema).default([]),
+    /** How `model: "auto"` chooses a tier. */
+    routing: routingSchema.prefault({}),
     /** Trimming or summarising long conversations (off by default). */
     context_management: contextManagementSchema.prefault({}),
     /** Circuit breakers, averages and budget holds. */
