@@ -15,7 +15,10 @@ import { type BudgetLayer, unlimitedBudgets } from '../stages/budget/budget-laye
 import { type CacheLayer, noCache } from '../stages/cache/cache-layer.js';
 import { authenticate } from '../stages/auth/authenticate.js';
 import { sendError, sendJson } from '../stages/respond/write-response.js';
-import { defaultAutoRouter } from '../stages/route/resolve-route.js';
+import { type LatencyEstimator, noLatencyData } from '../stages/route/latency-estimator.js';
+import type { AutoRouter } from '../stages/route/resolve-route.js';
+import { loadRouter } from '../routing/learned/load-router.js';
+import { createPolicyRouter } from '../routing/policy/create-policy-router.js';
 import type { SettleObserver } from '../stages/settle/settled-request.js';
 import { countChatRequestTokens, preloadEncoding } from '../tokens/count-tokens.js';
 import { createRuntime, type Runtime } from './create-runtime.js';
@@ -46,6 +49,8 @@ export interface CreateGatewayOptions {
   budgets?: BudgetLayer;
   /** Answer cache (default: none). */
   cache?: CacheLayer;
+  /** Observed latency per deployment (default: none observed). */
+  latency?: LatencyEstimator;
 }
 
 /** A running or runnable gateway. */
@@ -91,6 +96,12 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
 
   const loaded = load();
   const runtime = build(loaded);
+  const buildRouter = async (config: Runtime['config']): Promise<AutoRouter> => {
+    const routing = config.routing;
+    if (routing.classifier !== 'learned') return createPolicyRouter({ config: routing });
+    if (!routing.learned_model) throw new ConfigError('routing.learned_model: the learned classifier needs a router.json path');
+    return createPolicyRouter({ config: routing, learned: await loadRouter(routing.learned_model) });
+  };
   // The tokenizer's tables take ~0.5 s to load and its first count another ~0.2 s: pay that at
   // start, not on a user's first request.
   preloadEncoding('o200k_base');
@@ -104,7 +115,8 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     logger,
     masterKey: environment[runtime.config.server.master_key_env] || undefined,
     keys: undefined,
-    autoRouter: defaultAutoRouter,
+    autoRouter: await buildRouter(runtime.config),
+    latency: options.latency ?? noLatencyData,
     guard: options.guard ?? openAttemptGuard,
     retryPolicy: { ...DEFAULT_RETRY_POLICY, maxRetries: runtime.config.server.max_retries },
     observers: [...(options.observers ?? [])],
@@ -115,7 +127,9 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
 
   const reload = async (): Promise<void> => {
     const next = build(load());
+    const autoRouter = await buildRouter(next.config);
     core.runtime = next;
+    core.autoRouter = autoRouter;
     core.retryPolicy = { ...core.retryPolicy, maxRetries: next.config.server.max_retries };
     logger.info({ providers: next.config.providers.map((p) => p.name) }, 'configuration reloaded');
   };

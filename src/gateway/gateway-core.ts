@@ -4,6 +4,7 @@ import type { BudgetLayer } from '../stages/budget/budget-layer.js';
 import type { CacheLayer } from '../stages/cache/cache-layer.js';
 import type { RetryPolicy } from '../stages/attempt/retry-policy.js';
 import type { VirtualKeyResolver } from '../stages/auth/authenticate.js';
+import type { LatencyEstimator } from '../stages/route/latency-estimator.js';
 import type { AutoRouter } from '../stages/route/resolve-route.js';
 import type { SettleObserver } from '../stages/settle/settled-request.js';
 import type { Runtime } from './create-runtime.js';
@@ -20,6 +21,8 @@ export interface GatewayCore {
   keys: VirtualKeyResolver | undefined;
   /** Chooses tiers for `model: "auto"`. */
   autoRouter: AutoRouter;
+  /** Observed latency per deployment, for the latency rule. */
+  latency: LatencyEstimator;
   /** Breakers, rate limits and queues around each attempt. */
   guard: AttemptGuard;
   /** Retries per deployment. */

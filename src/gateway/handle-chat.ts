@@ -229,7 +229,15 @@ export async function handleChat(options: {
       await serveCached({ core, context, request: chatRequest, answer: lookup.answer, response, ending });
       return;
     }
-    const route = resolveRoute({ request: chatRequest, context, runtime: core.runtime, autoRouter: core.autoRouter });
+    const budget = await core.budgets.state(context);
+    const route = resolveRoute({
+      request: chatRequest,
+      context,
+      runtime: core.runtime,
+      autoRouter: core.autoRouter,
+      budget,
+      latency: core.latency,
+    });
     ending.route = route;
     ending.reservation = await core.budgets.reserve({
       context,

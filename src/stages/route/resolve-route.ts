@@ -2,29 +2,26 @@ import type { Deployment } from '../../gateway/deployment.js';
 import type { RequestContext } from '../../gateway/request-context.js';
 import type { Runtime } from '../../gateway/create-runtime.js';
 import { type ChatRequest, GatewayError } from '../../spec/index.js';
+import type { BudgetState } from '../budget/budget-layer.js';
+import type { LatencyEstimator } from './latency-estimator.js';
 import type { RouteDecision } from './route-decision.js';
 import { requiredCapabilities } from './required-capabilities.js';
 
 /** Chooses among the tiers for `model: "auto"` (the policy router plugs in here). */
-export type AutoRouter = (input: {
+export type AutoRouter = (input: AutoRouterInput) => RouteDecision;
+
+/** What the auto router sees: the request, and what earlier rules left. */
+export interface AutoRouterInput {
   request: ChatRequest;
   context: RequestContext;
   runtime: Runtime;
+  /** Residency and capability filter (rule 1 and capability tags). */
   eligible: (deployment: Deployment) => boolean;
-}) => RouteDecision;
-
-/** The simplest auto route: the middle tier (or the only one), until a policy router is configured. */
-export const defaultAutoRouter: AutoRouter = ({ runtime, eligible }) => {
-  const tiers = [...runtime.tiers.values()];
-  const chosen = runtime.tiers.get('balanced') ?? tiers[Math.floor(tiers.length / 2)];
-  if (!chosen) throw new GatewayError({ code: 'no_route', message: 'No tiers are configured for model "auto".' });
-  return {
-    rule: 'tier',
-    reason: `auto: default tier ${chosen.name}`,
-    tier: chosen.name,
-    candidates: chosen.deployments.filter(eligible),
-  };
-};
+  /** The tightest budget's state (rule 4). */
+  budget: BudgetState;
+  /** Observed latency per deployment (rule 3). */
+  latency: LatencyEstimator;
+}
 
 /**
  * The route stage: residency first, then the model the client named (a concrete model, an alias, a
@@ -35,6 +32,8 @@ export function resolveRoute(options: {
   context: RequestContext;
   runtime: Runtime;
   autoRouter: AutoRouter;
+  budget: BudgetState;
+  latency: LatencyEstimator;
 }): RouteDecision {
   const { request, context, runtime } = options;
   const needed = requiredCapabilities(request);
@@ -57,17 +56,21 @@ export function resolveRoute(options: {
   });
 }
 
-function pickCandidates(options: {
-  request: ChatRequest;
-  context: RequestContext;
-  runtime: Runtime;
-  autoRouter: AutoRouter;
-  eligible: (deployment: Deployment) => boolean;
-}): RouteDecision {
+function pickCandidates(options: AutoRouterInput & { autoRouter: AutoRouter }): RouteDecision {
   const { request, runtime, eligible } = options;
   const name = request.model;
   if (name === 'auto') return options.autoRouter(options);
   const tier = runtime.tiers.get(name);
+  const cheapest = [...runtime.tiers.values()][0];
+  if (tier && options.budget.level === 'throttle' && cheapest && cheapest !== tier) {
+    // Past throttle_at only the cheapest tier serves, even when a dearer tier was named.
+    return {
+      rule: 'budget',
+      reason: `budget ${options.budget.budget} at ${(options.budget.utilisation * 100).toFixed(0)}% (throttle): tier ${cheapest.name} instead of ${name}`,
+      tier: cheapest.name,
+      candidates: cheapest.deployments.filter(eligible),
+    };
+  }
   if (tier) {
     return { rule: 'tier', reason: `tier ${name}`, tier: name, candidates: tier.deployments.filter(eligible) };
   }
