@@ -255,6 +255,87 @@ const resilienceSchema = z
   })
   .strict();
 
+const exactCacheSchema = z
+  .object({
+    /** Serve a repeated request (same canonical hash, same tenant) from the cache. */
+    enabled: z.boolean().default(true),
+    /** How long an answer is served, in seconds. */
+    ttl_s: z.number().int().positive().default(3_600),
+    /** Most answers held in memory (least recently used evicted); with Redis, TTL and Redis's own policy bound it. */
+    max_entries: z.number().int().positive().default(10_000),
+  })
+  .strict();
+
+const semanticCacheSchema = z
+  .object({
+    /** Serve a paraphrase from the cache when the semantic engine (and its verifier) says it means the same. */
+    enabled: z.boolean().default(false),
+    /** Cosine similarity where every cluster of queries starts; feedback moves it per cluster. */
+    threshold: z.number().gt(0).max(1).default(0.9),
+    ttl_s: z.number().int().positive().default(3_600),
+    max_entries: z.number().int().positive().default(10_000),
+    /** Also conversations (the earlier turns must then match exactly); single-turn only by default. */
+    multi_turn: z.boolean().default(false),
+    /** Requests sampling hotter than this want variety: no semantic cache (exact still applies). */
+    max_temperature: z.number().min(0).default(1),
+    /** `local` (in-process model, no network) or `provider:<provider>/<model>` (an embeddings deployment). */
+    embedder: z
+      .string()
+      .regex(/^(local|provider:[^/]+\/.+)$/, 'use local or provider:<provider>/<model>')
+      .default('local'),
+    /** Vector length of a provider embedder (e.g. 1536 for text-embedding-3-small). */
+    embedding_dimensions: z.number().int().positive().optional(),
+    /** Extra case-insensitive regular expressions; matching prompts never enter the semantic cache. */
+    exclude_patterns: z
+      .array(
+        z.string().refine((source) => {
+          try {
+            new RegExp(source, 'i');
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'not a valid regular expression'),
+      )
+      .default([]),
+    /** The same tenant (and end user) asking a similar question this soon after a semantic hit counts against the hit. */
+    refinement_window_s: z.number().positive().default(120),
+  })
+  .strict()
+  .superRefine((semantic, context) => {
+    if (semantic.embedder.startsWith('provider:') && semantic.embedding_dimensions === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['embedding_dimensions'],
+        message: 'a provider embedder needs embedding_dimensions',
+      });
+    }
+  });
+
+const prefixCacheSchema = z
+  .object({
+    /** Place Anthropic `cache_control` breakpoints (other providers cache prefixes on their own). */
+    enabled: z.boolean().default(true),
+    /** Marks the end of a stable prefix in the system prompt or first user message; removed before sending. */
+    delimiter: z.string().min(1).default('---CACHE_BREAK---'),
+    /** Lifetime of the breakpoints the gateway places. */
+    ttl: z.enum(['5m', '1h']).default('5m'),
+    /** Also mark the newest user turn of a conversation, so that the next turn reads the history from the cache. */
+    conversation: z.boolean().default(true),
+  })
+  .strict();
+
+const cacheSchema = z
+  .object({
+    /** Answer caching (exact, and semantic where enabled). Off unless asked for, as in LiteLLM and Portkey. */
+    enabled: z.boolean().default(false),
+    exact: exactCacheSchema.prefault({}),
+    semantic: semanticCacheSchema.prefault({}),
+    /** Provider prefix caching; independent of `enabled` (it never changes an answer). */
+    prefix: prefixCacheSchema.prefault({}),
+  })
+  .strict();
+
 /** The whole configuration file. Sections are added by the layers that read them. */
 export const configSchema = z
   .object({
@@ -276,6 +357,8 @@ export const configSchema = z
     context_management: contextManagementSchema.prefault({}),
     /** Circuit breakers, averages and budget holds. */
     resilience: resilienceSchema.prefault({}),
+    /** Answer caches (exact, semantic) and provider prefix caching. */
+    cache: cacheSchema.prefault({}),
   })
   .strict();
 
@@ -299,3 +382,5 @@ export type ContextManagementConfig = ConfigFile['context_management'];
 export type BreakerConfig = ConfigFile['resilience']['breaker'];
 /** Provider limits (rate, concurrency, queue). */
 export type LimitsConfig = ProviderConfig['limits'];
+/** Answer and prefix cache settings. */
+export type CacheConfig = ConfigFile['cache'];
