@@ -20,16 +20,11 @@ export interface CreateLedgerOptions {
   logger?: LedgerLogger;
 }
 
-/** How long a SQLite write waits for another process's lock before going to the journal instead. */
-const SQLITE_BUSY_TIMEOUT_MS = 250;
-
 interface StoreLedgerParts {
   kind: 'sqlite' | 'postgres';
   store: LedgerStore;
   journal: LedgerJournal;
   logger: LedgerLogger;
-  /** SQLite: a synchronous write on the request path. PostgreSQL: none; the journal is the write. */
-  writeSync?: (entries: readonly LedgerEntry[]) => void;
 }
 
 class StoreLedger implements Ledger {
@@ -107,27 +102,16 @@ class StoreLedger implements Ledger {
     this.parts.logger.warn({ requestId, problems }, 'ledger record had fields that were corrected');
   }
 
-  /** Makes an entry durable somewhere: the store, else the journal, else memory. False when lost. */
+  /**
+   * Makes an entry durable: one line appended to the journal with a synchronous write (in the
+   * page cache before this returns, so a process kill cannot lose it), then written to the store
+   * in batches by the drain. When the disk refuses, the entry is held in memory instead.
+   */
   private persist(entry: LedgerEntry): boolean {
     if (this.closed) {
       this.counters.lost += 1;
       this.parts.logger.error({ kind: entry.kind }, 'ledger entry recorded after close; dropped');
       return false;
-    }
-    if (this.parts.writeSync) {
-      try {
-        this.parts.writeSync([entry]);
-        return true;
-      } catch (error) {
-        this.counters.storeFailures += 1;
-        if (this.parts.store.isPermanentError(error)) {
-          this.parts.journal.setAside([{ entry, reason: error instanceof Error ? error.message : String(error) }]);
-          this.counters.setAside += 1;
-          this.parts.logger.error({ err: error }, 'ledger entry refused by the store; set aside');
-          return true;
-        }
-        this.parts.logger.warn({ err: error }, 'ledger store write failed; entry journaled for a retry');
-      }
     }
     try {
       this.parts.journal.append(entry);
@@ -249,13 +233,11 @@ export async function createLedger(config: LedgerConfig, options: CreateLedgerOp
   const logger = options.logger ?? createLedgerLogger();
   let parts: StoreLedgerParts;
   if (config.kind === 'sqlite') {
-    const store = new SqliteLedgerStore({ path: config.path, busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS });
     parts = {
       kind: 'sqlite',
-      store,
+      store: new SqliteLedgerStore({ path: config.path }),
       journal: new LedgerJournal({ directory: `${config.path}.pending` }),
       logger,
-      writeSync: (entries) => store.writeSync(entries),
     };
   } else {
     const store = new PostgresLedgerStore({

@@ -199,3 +199,30 @@ export function fromRow<R extends object>(row: Record<string, unknown>, columns:
   }
   return record as R;
 }
+
+/** Rows of each table for a batch of ledger entries. */
+export interface LedgerRows {
+  requests: Record<string, SqlValue>[];
+  attempts: Record<string, SqlValue>[];
+  feedback: Record<string, SqlValue>[];
+}
+
+/** Entries (requests with attempts, feedback) as rows per table, in the dialect's value types. */
+export function toLedgerRows(
+  entries: readonly (
+    | { kind: 'request'; request: RequestRecord; attempts: AttemptRecord[] }
+    | { kind: 'feedback'; feedbackId: string; feedback: FeedbackRecord }
+  )[],
+  dialect: SqlDialect,
+): LedgerRows {
+  const rows: LedgerRows = { requests: [], attempts: [], feedback: [] };
+  for (const entry of entries) {
+    if (entry.kind === 'request') {
+      rows.requests.push(toRow(entry.request, REQUEST_COLUMNS, dialect));
+      for (const attempt of entry.attempts) rows.attempts.push(toRow(attempt, ATTEMPT_COLUMNS, dialect));
+    } else {
+      rows.feedback.push({ feedback_id: entry.feedbackId, ...toRow(entry.feedback, FEEDBACK_COLUMNS, dialect) });
+    }
+  }
+  return rows;
+}

@@ -2,7 +2,7 @@
 // and a store that is down loses nothing: checked with real process kills and a real server.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { sampleRequest } from './__fixtures__/sample-records.js';
@@ -66,10 +66,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       } finally {
         await ledger.close();
       }
-      // SQLite writes straight to the database and only creates a journal when a write fails.
-      const leftovers = existsSync(target.journalDir)
-        ? readdirSync(target.journalDir, { withFileTypes: true }).filter((entry) => entry.isFile())
-        : [];
+      const leftovers = readdirSync(target.journalDir, { withFileTypes: true }).filter((entry) => entry.isFile());
       assert.deepEqual(
         leftovers.map((entry) => entry.name),
         [],

@@ -8,7 +8,7 @@ import type { AttemptRecord, FeedbackRecord, RequestRecord } from './ledger-reco
 export type LedgerConfig =
   | {
       kind: 'sqlite';
-      /** The database file; created with its folder. Unstored entries wait in `<path>.pending/`. */
+      /** The database file, created with its folder; its write-ahead journal is the folder `<path>.pending/`. */
       path: string;
     }
   | {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { ATTEMPT_COLUMNS, FEEDBACK_COLUMNS, REQUEST_COLUMNS, type SqlValue, toRow } from './ledger-columns.js';
+import { type SqlValue, toLedgerRows } from './ledger-columns.js';
 import { createMigrationsTableSql, LEDGER_MIGRATIONS, MIGRATIONS_TABLE } from './ledger-schema.js';
 import type { LedgerEntry, LedgerStore } from './ledger-store.js';
 
@@ -92,22 +92,12 @@ export class PostgresLedgerStore implements LedgerStore {
   }
 
   async write(entries: readonly LedgerEntry[]): Promise<void> {
-    const requests: Record<string, SqlValue>[] = [];
-    const attempts: Record<string, SqlValue>[] = [];
-    const feedback: Record<string, SqlValue>[] = [];
-    for (const entry of entries) {
-      if (entry.kind === 'request') {
-        requests.push(toRow(entry.request, REQUEST_COLUMNS, 'postgres'));
-        for (const attempt of entry.attempts) attempts.push(toRow(attempt, ATTEMPT_COLUMNS, 'postgres'));
-      } else {
-        feedback.push({ feedback_id: entry.feedbackId, ...toRow(entry.feedback, FEEDBACK_COLUMNS, 'postgres') });
-      }
-    }
-    if (requests.length + feedback.length === 0) return;
+    const rows = toLedgerRows(entries, 'postgres');
+    if (rows.requests.length + rows.feedback.length === 0) return;
     await this.pool.query(WRITE_BATCH_SQL, [
-      JSON.stringify(requests),
-      JSON.stringify(attempts),
-      JSON.stringify(feedback),
+      JSON.stringify(rows.requests),
+      JSON.stringify(rows.attempts),
+      JSON.stringify(rows.feedback),
     ]);
   }
 

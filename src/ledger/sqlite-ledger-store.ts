@@ -1,10 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { ATTEMPT_COLUMNS, FEEDBACK_COLUMNS, REQUEST_COLUMNS, type SqlValue, toRow } from './ledger-columns.js';
+import {
+  ATTEMPT_COLUMNS,
+  FEEDBACK_COLUMNS,
+  type LedgerRows,
+  REQUEST_COLUMNS,
+  type SqlValue,
+  toLedgerRows,
+} from './ledger-columns.js';
 import { createMigrationsTableSql, LEDGER_MIGRATIONS, MIGRATIONS_TABLE } from './ledger-schema.js';
 import type { LedgerEntry, LedgerStore } from './ledger-store.js';
-import { SqliteQueryWorker } from './sqlite-query-worker.js';
+import { type SqliteTableRows, SqliteWorker } from './sqlite-worker.js';
 
 /** Options for {@link SqliteLedgerStore}. */
 export interface SqliteLedgerStoreOptions {
@@ -12,8 +19,6 @@ export interface SqliteLedgerStoreOptions {
   path: string;
   /** Fail instead of creating a new, empty ledger (for `tollgate report`). */
   mustExist?: boolean;
-  /** How long a write waits for another process's write lock, in milliseconds (default 2000). */
-  busyTimeoutMs?: number;
 }
 
 type Statement = Database.Statement<unknown[], Record<string, unknown>>;
@@ -23,24 +28,35 @@ function insertSql(table: string, columns: readonly string[]): string {
   return `INSERT OR IGNORE INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((column) => `@${column}`).join(', ')})`;
 }
 
-/** Prepared statements kept for report queries; their shapes are few, but bound them anyway. */
-const MAX_CACHED_STATEMENTS = 128;
+const INSERT_REQUEST = insertSql(
+  'ledger_requests',
+  REQUEST_COLUMNS.map((spec) => spec.column),
+);
+const INSERT_ATTEMPT = insertSql(
+  'ledger_attempts',
+  ATTEMPT_COLUMNS.map((spec) => spec.column),
+);
+const INSERT_FEEDBACK = insertSql('ledger_feedback', ['feedback_id', ...FEEDBACK_COLUMNS.map((spec) => spec.column)]);
+
+function toTables(rows: LedgerRows): SqliteTableRows[] {
+  return [
+    { sql: INSERT_REQUEST, rows: rows.requests },
+    { sql: INSERT_ATTEMPT, rows: rows.attempts },
+    { sql: INSERT_FEEDBACK, rows: rows.feedback },
+  ].filter((table) => table.rows.length > 0);
+}
 
 /**
- * The ledger in one SQLite file, in WAL mode with `synchronous=NORMAL`: a committed write is in the
- * WAL file before `writeSync` returns, so it survives the process being killed (not a power cut),
- * and costs tens of microseconds, so it can run on the request path.
+ * The ledger in one SQLite file in WAL mode. Migrations run on the caller's connection when the
+ * store opens; batch writes and report queries run in a {@link SqliteWorker}, off the event loop.
+ * `writeSync` and `allSync` use the caller's connection, for scripts and tools.
  */
 export class SqliteLedgerStore implements LedgerStore {
   readonly dialect = 'sqlite' as const;
   readonly path: string;
   private readonly database: Database.Database;
-  private readonly insertRequest: Statement;
-  private readonly insertAttempt: Statement;
-  private readonly insertFeedback: Statement;
-  private readonly writeTransaction: (entries: readonly LedgerEntry[]) => void;
-  private readonly queryStatements = new Map<string, Statement>();
-  private readonly queryWorker: SqliteQueryWorker;
+  private readonly statements = new Map<string, Statement>();
+  private readonly worker: SqliteWorker;
 
   constructor(options: SqliteLedgerStoreOptions) {
     this.path = options.path;
@@ -48,37 +64,9 @@ export class SqliteLedgerStore implements LedgerStore {
     this.database = new Database(options.path, { fileMustExist: options.mustExist ?? false });
     this.database.pragma('journal_mode = WAL');
     this.database.pragma('synchronous = NORMAL');
-    this.database.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 2000}`);
+    this.database.pragma('busy_timeout = 5000');
     this.migrateSync();
-    this.queryWorker = new SqliteQueryWorker(options.path);
-    this.insertRequest = this.database.prepare(
-      insertSql(
-        'ledger_requests',
-        REQUEST_COLUMNS.map((spec) => spec.column),
-      ),
-    );
-    this.insertAttempt = this.database.prepare(
-      insertSql(
-        'ledger_attempts',
-        ATTEMPT_COLUMNS.map((spec) => spec.column),
-      ),
-    );
-    this.insertFeedback = this.database.prepare(
-      insertSql('ledger_feedback', ['feedback_id', ...FEEDBACK_COLUMNS.map((spec) => spec.column)]),
-    );
-    this.writeTransaction = this.database.transaction((entries: readonly LedgerEntry[]) => {
-      for (const entry of entries) {
-        if (entry.kind === 'request') {
-          this.insertRequest.run(toRow(entry.request, REQUEST_COLUMNS, 'sqlite'));
-          for (const attempt of entry.attempts) this.insertAttempt.run(toRow(attempt, ATTEMPT_COLUMNS, 'sqlite'));
-        } else {
-          this.insertFeedback.run({
-            feedback_id: entry.feedbackId,
-            ...toRow(entry.feedback, FEEDBACK_COLUMNS, 'sqlite'),
-          });
-        }
-      }
-    });
+    this.worker = new SqliteWorker(options.path);
   }
 
   /** Applies pending migrations under SQLite's write lock, so concurrent starts apply each once. */
@@ -105,36 +93,48 @@ export class SqliteLedgerStore implements LedgerStore {
     this.migrateSync();
   }
 
-  /** Writes entries in one transaction, synchronously. Throws what SQLite throws. */
-  writeSync(entries: readonly LedgerEntry[]): void {
-    this.writeTransaction(entries);
-  }
-
-  async write(entries: readonly LedgerEntry[]): Promise<void> {
-    this.writeSync(entries);
-  }
-
-  /** Runs a read query synchronously, on the caller's thread (for scripts, not the gateway). */
-  allSync(sql: string, params: readonly SqlValue[]): Record<string, unknown>[] {
-    let statement = this.queryStatements.get(sql);
+  private prepare(sql: string): Statement {
+    let statement = this.statements.get(sql);
     if (!statement) {
-      if (this.queryStatements.size >= MAX_CACHED_STATEMENTS) this.queryStatements.clear();
+      if (this.statements.size >= 128) this.statements.clear();
       statement = this.database.prepare(sql);
-      this.queryStatements.set(sql, statement);
+      this.statements.set(sql, statement);
     }
-    return statement.all(...params.map((value) => (typeof value === 'boolean' ? Number(value) : value)));
+    return statement;
   }
 
-  /** Runs a read query in a worker thread, off the event loop that serves requests. */
+  /** Writes entries in one transaction on the caller's thread (bulk loads, tools). */
+  writeSync(entries: readonly LedgerEntry[]): void {
+    const tables = toTables(toLedgerRows(entries, 'sqlite'));
+    this.database.transaction(() => {
+      for (const table of tables) {
+        const statement = this.prepare(table.sql);
+        for (const row of table.rows) statement.run(row);
+      }
+    })();
+  }
+
+  /** Writes entries in one transaction in the worker thread. */
+  async write(entries: readonly LedgerEntry[]): Promise<void> {
+    const tables = toTables(toLedgerRows(entries, 'sqlite'));
+    if (tables.length > 0) await this.worker.write(tables);
+  }
+
+  /** Runs a read query on the caller's thread (tools; the gateway uses `all`). */
+  allSync(sql: string, params: readonly SqlValue[]): Record<string, unknown>[] {
+    return this.prepare(sql).all(...params.map((value) => (typeof value === 'boolean' ? Number(value) : value)));
+  }
+
+  /** Runs a read query in the worker thread, off the event loop that serves requests. */
   all(sql: string, params: readonly SqlValue[]): Promise<Record<string, unknown>[]> {
-    return this.queryWorker.all(sql, params);
+    return this.worker.all(sql, params);
   }
 
   isPermanentError(error: unknown): boolean {
     // Binding errors (TypeError, RangeError) and constraint or type violations recur on every retry;
     // BUSY, FULL, IOERR and READONLY depend on the machine and may clear.
-    if (error instanceof TypeError || error instanceof RangeError) return true;
-    const code = (error as { code?: unknown } | null)?.code;
+    const { code, name } = (error ?? {}) as { code?: unknown; name?: unknown };
+    if (name === 'TypeError' || name === 'RangeError') return true;
     return (
       typeof code === 'string' &&
       (code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_MISMATCH' || code === 'SQLITE_TOOBIG')
@@ -143,14 +143,14 @@ export class SqliteLedgerStore implements LedgerStore {
 
   async ping(): Promise<boolean> {
     try {
-      return this.database.prepare('SELECT 1 AS ok').get() !== undefined;
+      return (await this.worker.all('SELECT 1 AS ok', [])).length === 1;
     } catch {
       return false;
     }
   }
 
   async close(): Promise<void> {
-    await this.queryWorker.close();
+    await this.worker.close();
     if (this.database.open) this.database.close();
   }
 }

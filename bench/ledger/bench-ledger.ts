@@ -1,0 +1,175 @@
+// npm run bench:ledger [-- --requests N --runs R --scan-rows N]
+//
+// Ledger write throughput (requests with one attempt each, until they are in the store) for SQLite
+// and PostgreSQL side by side, and the latency of one recordRequest call: what the request path
+// pays. With --scan-rows, also the time of a 30-day report over a SQLite ledger of that many rows.
+//
+// TODO(gateway): add the added gateway latency with the ledger on vs off (autocannon against the
+// server with `storage.ledger: sqlite|postgres|off`), side by side with the figures below, once
+// the server exists. Target: the ledger adds under 0.2 ms p50.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { sampleAttempt, sampleRequest } from '../../src/ledger/__fixtures__/sample-records.js';
+import { createLedger } from '../../src/ledger/create-ledger.js';
+import type { LedgerConfig } from '../../src/ledger/ledger.js';
+import type { LedgerEntry } from '../../src/ledger/ledger-store.js';
+import { SqliteLedgerStore } from '../../src/ledger/sqlite-ledger-store.js';
+import { queryUsage } from '../../src/report/query-usage.js';
+
+const { values } = parseArgs({
+  options: {
+    requests: { type: 'string', default: '10000' },
+    runs: { type: 'string', default: '5' },
+    'scan-rows': { type: 'string', default: '0' },
+  },
+});
+const REQUESTS = Number(values.requests);
+const RUNS = Number(values.runs);
+const SCAN_ROWS = Number(values['scan-rows']);
+const POSTGRES_URL =
+  process.env.TOLLGATE_TEST_POSTGRES_URL ?? 'postgres://tollgate:tollgate@127.0.0.1:5432/tollgate_test';
+const silent = { warn() {}, error() {} };
+
+interface RunResult {
+  requestsPerSecond: number;
+  latenciesMs: number[];
+}
+
+function percentile(sorted: number[], share: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? Number.NaN;
+}
+
+function median(numbers: number[]): number {
+  return percentile(
+    [...numbers].sort((left, right) => left - right),
+    0.5,
+  );
+}
+
+/** Records `count` requests, timing each call, then waits until the store has them all. */
+async function runOnce(config: LedgerConfig, count: number): Promise<RunResult> {
+  const ledger = await createLedger(config, { logger: silent });
+  const requests = Array.from({ length: count }, (_, index) =>
+    sampleRequest({ startedAt: Date.UTC(2026, 6, 1) + index * 1000 }),
+  );
+  const latenciesMs: number[] = new Array(count);
+  const started = performance.now();
+  for (let index = 0; index < count; index += 1) {
+    const request = requests[index]!;
+    const attempts = [sampleAttempt(request)];
+    const before = performance.now();
+    ledger.recordRequest(request, attempts);
+    latenciesMs[index] = performance.now() - before;
+  }
+  await ledger.flush();
+  const elapsedMs = performance.now() - started;
+  const stored = (await ledger.queryUsage({ from: 0, to: Date.UTC(2100, 0, 1), groupBy: [] })).totals.requests;
+  await ledger.close();
+  if (stored !== count) throw new Error(`${config.kind}: expected ${count} rows, found ${stored}`);
+  return { requestsPerSecond: (count / elapsedMs) * 1000, latenciesMs };
+}
+
+async function benchStore(kind: 'sqlite' | 'postgres'): Promise<RunResult[]> {
+  const results: RunResult[] = [];
+  for (let run = -1; run < RUNS; run += 1) {
+    const directory = mkdtempSync(join(tmpdir(), 'tollgate-bench-ledger-'));
+    const schema = `bench_ledger_${randomBytes(4).toString('hex')}`;
+    const config: LedgerConfig =
+      kind === 'sqlite'
+        ? { kind, path: join(directory, 'ledger.db') }
+        : { kind, url: POSTGRES_URL, journalDir: join(directory, 'journal'), schema };
+    try {
+      // Run -1 warms up the JIT, the connection pool and the file system; it is not counted.
+      const result = await runOnce(config, run < 0 ? Math.min(REQUESTS, 1000) : REQUESTS);
+      if (run >= 0) results.push(result);
+    } finally {
+      if (kind === 'postgres') {
+        const client = new pg.Client({ connectionString: POSTGRES_URL });
+        await client.connect();
+        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await client.end();
+      }
+      rmSync(directory, { recursive: true, force: true });
+    }
+  }
+  return results;
+}
+
+function summarise(kind: string, results: RunResult[]): string[] {
+  const all = results.flatMap((result) => result.latenciesMs).sort((left, right) => left - right);
+  const perRun = results.map((result) => Math.round(result.requestsPerSecond).toLocaleString('en-US')).join(' / ');
+  return [
+    kind,
+    Math.round(median(results.map((result) => result.requestsPerSecond))).toLocaleString('en-US'),
+    `${(percentile(all, 0.5) * 1000).toFixed(1)} µs`,
+    `${(percentile(all, 0.99) * 1000).toFixed(1)} µs`,
+    `${(percentile(all, 0.999) * 1000).toFixed(1)} µs`,
+    perRun,
+  ];
+}
+
+async function benchScan(rows: number): Promise<void> {
+  const directory = mkdtempSync(join(tmpdir(), 'tollgate-bench-scan-'));
+  const store = new SqliteLedgerStore({ path: join(directory, 'ledger.db') });
+  const end = Date.UTC(2026, 7, 1);
+  const span = 30 * 86_400_000;
+  try {
+    const fillStarted = performance.now();
+    for (let start = 0; start < rows; start += 5000) {
+      const entries: LedgerEntry[] = [];
+      for (let index = start; index < Math.min(rows, start + 5000); index += 1) {
+        const request = sampleRequest({
+          startedAt: end - span + Math.floor((index * span) / rows),
+          tenant: `tenant-${index % 50}`,
+          feature: `feature-${index % 7}`,
+          keyId: `key-${index % 200}`,
+          model: ['gpt-4o-mini', 'gpt-4o', 'claude-sonnet', 'claude-haiku', 'deepseek-chat'][index % 5]!,
+          costUsd: (index % 100) / 100_000,
+        });
+        entries.push({ kind: 'request', request, attempts: [sampleAttempt(request)] });
+      }
+      store.writeSync(entries);
+    }
+    console.log(
+      `\nfilled ${rows.toLocaleString('en-US')} rows in ${((performance.now() - fillStarted) / 1000).toFixed(1)} s`,
+    );
+    for (const groupBy of [['model'], ['tenant', 'model'], ['day'], ['key']] as const) {
+      const timings: number[] = [];
+      for (let run = 0; run < 3; run += 1) {
+        const started = performance.now();
+        await queryUsage(store, { from: end - span, to: end, groupBy: [...groupBy] });
+        timings.push(performance.now() - started);
+      }
+      console.log(`30-day report by ${groupBy.join(',').padEnd(13)} median ${median(timings).toFixed(0)} ms (3 runs)`);
+    }
+    const started = performance.now();
+    await queryUsage(store, { from: end - 86_400_000, to: end, groupBy: ['model'] });
+    console.log(`last-24h report by model     ${(performance.now() - started).toFixed(0)} ms`);
+  } finally {
+    await store.close();
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+console.log(`$ npm run bench:ledger -- --requests ${REQUESTS} --runs ${RUNS} --scan-rows ${SCAN_ROWS}`);
+console.log(
+  `node ${process.version}, ${REQUESTS.toLocaleString('en-US')} requests (1 attempt each) per run, ${RUNS} runs + 1 warm-up`,
+);
+const sqlite = await benchStore('sqlite');
+const postgres = await benchStore('postgres');
+const table = [
+  ['store', 'requests/s (median)', 'recordRequest p50', 'p99', 'p99.9', 'requests/s per run'],
+  summarise('sqlite', sqlite),
+  summarise('postgres', postgres),
+];
+const widths = table[0]!.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
+for (const row of table) console.log(row.map((cell, column) => cell.padEnd(widths[column]!)).join('  '));
+console.log(
+  '\nrequests/s: from the first recordRequest until flush() resolved and the rows were counted in the store.',
+);
+console.log('recordRequest: the synchronous call on the request path (SQLite insert; PostgreSQL journal append).');
+if (SCAN_ROWS > 0) await benchScan(SCAN_ROWS);
