@@ -14,9 +14,13 @@ export interface DrainCounters {
 
 /** Options for {@link JournalDrain}. */
 export interface JournalDrainOptions {
+  /** Where entries wait. */
   journal: LedgerJournal;
+  /** Where they go. */
   store: LedgerStore;
+  /** Where retries and set-asides are logged. */
   logger: LedgerLogger;
+  /** Counted into; shared with the ledger's `stats()`. */
   counters: DrainCounters;
   /** Run once before the first write (migrations); retried after a failure. */
   prepare?: () => Promise<void>;

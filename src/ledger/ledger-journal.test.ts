@@ -53,6 +53,23 @@ test('entries read back in order; acknowledging all of them empties the file', (
   journal.close();
 });
 
+test('a line longer than one read is read whole, not taken for damage', () => {
+  const journal = new LedgerJournal({ directory });
+  const long: LedgerEntry = {
+    kind: 'request',
+    request: sampleRequest({ requestId: 'long', routeReason: 'x'.repeat(300_000) }),
+    attempts: [],
+  };
+  journal.append(long);
+  journal.append(requestEntry('after'));
+  const first = journal.read(1);
+  assert.deepEqual(first?.damaged, []);
+  assert.deepEqual(first?.entries, [long]);
+  journal.acknowledge(first!);
+  assert.equal(journal.read(1)?.entries.length, 1);
+  journal.close();
+});
+
 test('segments rotate at the size limit and are deleted once stored', () => {
   const journal = new LedgerJournal({ directory, maxSegmentBytes: 2000 });
   for (let index = 0; index < 10; index += 1) journal.append(requestEntry(`r${index}`));

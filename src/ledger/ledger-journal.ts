@@ -49,7 +49,8 @@ interface Segment {
 /** The files this process has open, so that a second journal in the same process never claims them. */
 const OPEN_SEGMENTS = new Set<string>();
 const SEGMENT_NAME = /^segment-(\d+)-\d+-[0-9a-f]+-\d+\.jsonl$/;
-const READ_CHUNK_BYTES = 4 * 1024 * 1024;
+/** Longer lines are treated as damage (a sane entry is a few kilobytes). */
+const MAX_LINE_BYTES = 64 * 1024 * 1024;
 const NEWLINE = 0x0a;
 
 /** The file where entries the store refused or that were damaged are kept for a person to look at. */
@@ -149,31 +150,51 @@ export class LedgerJournal {
   read(maxEntries: number): JournalBatch | undefined {
     for (const segment of this.segments) {
       if (segment.cursor >= segment.size) continue;
-      const length = Math.min(segment.size - segment.cursor, READ_CHUNK_BYTES);
-      const buffer = Buffer.allocUnsafe(length);
-      const bytesRead = readSync(segment.fd, buffer, 0, length, segment.cursor);
-      const entries: LedgerEntry[] = [];
-      const damaged: string[] = [];
-      let start = 0;
-      while (entries.length + damaged.length < maxEntries) {
-        const newline = buffer.indexOf(NEWLINE, start);
-        if (newline < 0 || newline >= bytesRead) break;
-        this.parseLine(buffer.toString('utf8', start, newline), entries, damaged);
-        start = newline + 1;
+      // Lines are about a kilobyte: read enough for a full batch, more only for an unusually long line.
+      let chunk = Math.max(64 * 1024, maxEntries * 2048);
+      for (;;) {
+        const length = Math.min(segment.size - segment.cursor, chunk);
+        const buffer = Buffer.allocUnsafe(length);
+        const bytesRead = readSync(segment.fd, buffer, 0, length, segment.cursor);
+        const reachedEnd = segment.cursor + bytesRead >= segment.size;
+        const firstNewline = buffer.indexOf(NEWLINE);
+        if ((firstNewline < 0 || firstNewline >= bytesRead) && !reachedEnd && chunk < MAX_LINE_BYTES) {
+          chunk *= 4;
+          continue;
+        }
+        return this.parseChunk({ segment, buffer, bytesRead, reachedEnd, maxEntries });
       }
-      const reachedEnd = segment.cursor + bytesRead >= segment.size;
-      if (start === 0 && reachedEnd && !segment.active) {
-        // A last line without its newline: the process died inside the write.
-        this.parseLine(buffer.toString('utf8', 0, bytesRead), entries, damaged);
-        start = bytesRead;
-      } else if (start === 0) {
-        // A line longer than the chunk, or a file shorter than recorded: stop rather than spin.
-        damaged.push(buffer.toString('utf8', 0, bytesRead));
-        start = reachedEnd ? segment.size - segment.cursor : bytesRead;
-      }
-      return { entries, damaged, segment, endOffset: segment.cursor + start };
     }
     return undefined;
+  }
+
+  private parseChunk(chunk: {
+    segment: Segment;
+    buffer: Buffer;
+    bytesRead: number;
+    reachedEnd: boolean;
+    maxEntries: number;
+  }): JournalBatch {
+    const { segment, buffer, bytesRead, reachedEnd, maxEntries } = chunk;
+    const entries: LedgerEntry[] = [];
+    const damaged: string[] = [];
+    let start = 0;
+    while (entries.length + damaged.length < maxEntries) {
+      const newline = buffer.indexOf(NEWLINE, start);
+      if (newline < 0 || newline >= bytesRead) break;
+      this.parseLine(buffer.toString('utf8', start, newline), entries, damaged);
+      start = newline + 1;
+    }
+    if (start === 0 && reachedEnd && !segment.active) {
+      // A last line without its newline: the process died inside the write.
+      this.parseLine(buffer.toString('utf8', 0, bytesRead), entries, damaged);
+      start = bytesRead;
+    } else if (start === 0) {
+      // No newline in 64 MiB, or a file shorter than recorded: give up on these bytes rather than spin.
+      damaged.push(buffer.toString('utf8', 0, bytesRead));
+      start = reachedEnd ? segment.size - segment.cursor : bytesRead;
+    }
+    return { entries, damaged, segment, endOffset: segment.cursor + start };
   }
 
   private parseLine(line: string, entries: LedgerEntry[], damaged: string[]): void {

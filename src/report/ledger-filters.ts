@@ -6,15 +6,23 @@ type Match<Value extends string> = Value | null | readonly (Value | null)[];
 
 /** Narrows ledger queries to some requests. Every filter given must match. */
 export interface LedgerFilters {
+  /** The tenant the request was attributed to. */
   tenant?: Match<string>;
+  /** The feature the request was attributed to. */
   feature?: Match<string>;
   /** The virtual key id; null matches requests made without a virtual key. */
   keyId?: Match<string>;
+  /** The provider that served the request; null matches requests no provider served (cache hits, rejections). */
   provider?: Match<string>;
+  /** The model that served the request; null as for `provider`. */
   model?: Match<string>;
+  /** The tier that served the request; null where no tier applied. */
   tier?: Match<string>;
+  /** The router rule that decided. */
   routeRule?: Match<RouteRule>;
+  /** What the gateway's cache did. */
   cacheStatus?: Match<CacheStatus>;
+  /** How the request ended. */
   outcome?: Match<RequestOutcome>;
   /** Whether shadow runs are counted (default true: they cost real money). */
   includeShadow?: boolean;

@@ -67,8 +67,11 @@ export interface UsageRow extends UsageTotals {
 
 /** A usage report: the groups and their grand total. */
 export interface UsageReport {
+  /** Start of the range, ms since the epoch, inclusive. */
   from: number;
+  /** End of the range, ms since the epoch, exclusive. */
   to: number;
+  /** The dimensions grouped by, in column order. */
   groupBy: UsageDimension[];
   /** Groups, chronological when grouped by day, then by cost (highest first). */
   rows: UsageRow[];

@@ -4,6 +4,7 @@ import type { LedgerReader } from '../ledger/ledger-store.js';
 
 /** One request with everything the ledger knows about it. */
 export interface RequestDetail {
+  /** The request row. */
   request: RequestRecord;
   /** Its upstream attempts, in the order they were made. */
   attempts: AttemptRecord[];
