@@ -171,5 +171,7 @@ for (const row of table) console.log(row.map((cell, column) => cell.padEnd(width
 console.log(
   '\nrequests/s: from the first recordRequest until flush() resolved and the rows were counted in the store.',
 );
-console.log('recordRequest: the synchronous call on the request path (one journal line written with writeSync; both stores).');
+console.log(
+  'recordRequest: the synchronous call on the request path (one journal line written with writeSync; both stores).',
+);
 if (SCAN_ROWS > 0) await benchScan(SCAN_ROWS);
