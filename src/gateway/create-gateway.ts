@@ -25,6 +25,11 @@ import { createRuntime, type Runtime } from './create-runtime.js';
 import type { GatewayCore } from './gateway-core.js';
 import { handleChat } from './handle-chat.js';
 import { handleEmbeddings } from './handle-embeddings.js';
+import { type FeedbackListener, handleFeedback } from './handle-feedback.js';
+import { createLedger } from '../ledger/create-ledger.js';
+import type { Ledger } from '../ledger/ledger.js';
+import { createLedgerObserver } from '../stages/settle/create-ledger-observer.js';
+import { dirname, join } from 'node:path';
 import { listModels } from './list-models.js';
 
 /** How to build a gateway. Every field is optional: the default is `npm start`'s embedded gateway. */
@@ -51,6 +56,8 @@ export interface CreateGatewayOptions {
   cache?: CacheLayer;
   /** Observed latency per deployment (default: none observed). */
   latency?: LatencyEstimator;
+  /** The ledger (default: built from `storage` in the config; closed by `close()` only when built here). */
+  ledger?: Ledger;
 }
 
 /** A running or runnable gateway. */
@@ -61,6 +68,10 @@ export interface Gateway {
   handle(request: IncomingMessage, response: ServerResponse): void;
   /** Listens; resolves with the base URL (e.g. `http://127.0.0.1:4000`). */
   listen(options?: { host?: string; port?: number }): Promise<string>;
+  /** The request ledger. */
+  readonly ledger: Ledger;
+  /** Receivers of `/v1/feedback` (the ledger is always one). */
+  readonly feedbackListeners: FeedbackListener[];
   /** Re-reads and validates the config; on error the old config stays and the error is thrown. */
   reload(): Promise<void>;
   /** Stops listening and closes upstream pools. */
@@ -99,7 +110,8 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   const buildRouter = async (config: Runtime['config']): Promise<AutoRouter> => {
     const routing = config.routing;
     if (routing.classifier !== 'learned') return createPolicyRouter({ config: routing });
-    if (!routing.learned_model) throw new ConfigError('routing.learned_model: the learned classifier needs a router.json path');
+    if (!routing.learned_model)
+      throw new ConfigError('routing.learned_model: the learned classifier needs a router.json path');
     return createPolicyRouter({ config: routing, learned: await loadRouter(routing.learned_model) });
   };
   // The tokenizer's tables take ~0.5 s to load and its first count another ~0.2 s: pay that at
@@ -108,8 +120,12 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   countChatRequestTokens({
     model: 'warm-up',
     stream: false,
-    messages: [{ role: 'user', content: [{ type: 'text', text: 'Warm the tokenizer up before the first request arrives.' }] }],
+    messages: [
+      { role: 'user', content: [{ type: 'text', text: 'Warm the tokenizer up before the first request arrives.' }] },
+    ],
   });
+  const ledger = options.ledger ?? (await createLedger(ledgerConfig(runtime, environment), { logger }));
+  const feedbackListeners: FeedbackListener[] = [(feedback) => ledger.recordFeedback(feedback)];
   const core: GatewayCore = {
     runtime,
     logger,
@@ -119,7 +135,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     latency: options.latency ?? noLatencyData,
     guard: options.guard ?? openAttemptGuard,
     retryPolicy: { ...DEFAULT_RETRY_POLICY, maxRetries: runtime.config.server.max_retries },
-    observers: [...(options.observers ?? [])],
+    observers: [createLedgerObserver(ledger), ...(options.observers ?? [])],
     budgets: options.budgets ?? unlimitedBudgets,
     cache: options.cache ?? noCache,
   };
@@ -156,7 +172,25 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
       GET: (_request, response) => sendJson({ response, status: 200, body: { status: 'ok' }, headers: {} }),
     })
     .add('/readyz', {
-      GET: (_request, response) => sendJson({ response, status: 200, body: { status: 'ready' }, headers: {} }),
+      GET: async (_request, response) => {
+        const ledgerUp = await ledger.ping().catch(() => false);
+        const status = ledgerUp ? 200 : 503;
+        sendJson({
+          response,
+          status,
+          body: { status: ledgerUp ? 'ready' : 'not ready', ledger: ledgerUp },
+          headers: {},
+        });
+      },
+    })
+    .add('/v1/feedback', {
+      POST: (request, response) =>
+        handleFeedback({
+          request,
+          response,
+          maxBodyBytes: core.runtime.config.server.max_body_bytes,
+          listeners: feedbackListeners,
+        }),
     })
     .add('/admin/config/reload', {
       POST: async (request, response) => {
@@ -210,6 +244,8 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   let server: Server | undefined;
   return {
     core,
+    ledger,
+    feedbackListeners,
     handle,
     reload,
     listen: (listenOptions = {}) =>
@@ -228,8 +264,19 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
         await new Promise<void>((resolve) => server?.close(() => resolve()));
       }
       await ownTransport?.close();
+      if (!options.ledger) await ledger.close();
     },
   };
+}
+
+function ledgerConfig(runtime: Runtime, environment: NodeJS.ProcessEnv): Parameters<typeof createLedger>[0] {
+  const storage = runtime.config.storage;
+  if (storage.ledger === 'off') return { kind: 'off' };
+  if (storage.ledger === 'sqlite') return { kind: 'sqlite', path: storage.sqlite_path };
+  const url = environment[storage.postgres_url_env];
+  if (!url)
+    throw new ConfigError(`storage.ledger is postgres but ${storage.postgres_url_env} is not set in the environment`);
+  return { kind: 'postgres', url, journalDir: join(dirname(storage.sqlite_path), 'journal') };
 }
 
 function announce(logger: Logger, loaded: LoadedConfig): void {

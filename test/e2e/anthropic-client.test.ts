@@ -32,7 +32,10 @@ describe('the official @anthropic-ai/sdk client', () => {
     assert.equal(first.response.headers.get('x-tollgate-provider'), 'sim-anthropic');
     const second = await ask();
     assert.ok((second.data.usage.cache_read_input_tokens ?? 0) > 0, 'second call reads the prefix cache');
-    assert.ok(Number(second.response.headers.get('x-tollgate-cost-usd')) < Number(first.response.headers.get('x-tollgate-cost-usd')));
+    assert.ok(
+      Number(second.response.headers.get('x-tollgate-cost-usd')) <
+        Number(first.response.headers.get('x-tollgate-cost-usd')),
+    );
   });
 
   it('streams a message', async () => {
@@ -80,7 +83,11 @@ describe('the official @anthropic-ai/sdk client', () => {
     assert.equal(message.type, 'message');
     assert.ok(message.content[0]?.type === 'text' && message.content[0].text.length > 0);
     assert.ok(message.usage.input_tokens > 0);
-    const stream = client.messages.stream({ model: 'fast', max_tokens: 50, messages: [{ role: 'user', content: 'Hi there' }] });
+    const stream = client.messages.stream({
+      model: 'fast',
+      max_tokens: 50,
+      messages: [{ role: 'user', content: 'Hi there' }],
+    });
     const final = await stream.finalMessage();
     assert.ok(final.content.length > 0);
     assert.ok(['end_turn', 'max_tokens'].includes(final.stop_reason ?? ''));

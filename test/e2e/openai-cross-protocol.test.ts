@@ -33,7 +33,10 @@ describe('the openai client served by an Anthropic-protocol provider', () => {
       tools: [
         {
           type: 'function',
-          function: { name: 'weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+          function: {
+            name: 'weather',
+            parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+          },
         },
       ],
       stream: true,

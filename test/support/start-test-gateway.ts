@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createGateway, type CreateGatewayOptions, type Gateway } from '../../src/gateway/create-gateway.js';
+import { createLedger } from '../../src/ledger/create-ledger.js';
+import type { Ledger } from '../../src/ledger/ledger.js';
 import { createLogger } from '../../src/logging/create-logger.js';
 
 /** A gateway on 127.0.0.1 with an ephemeral port; call `close()` in `after`. */
@@ -6,19 +11,36 @@ export interface TestGateway {
   gateway: Gateway;
   /** e.g. `http://127.0.0.1:54321` */
   url: string;
+  /** The gateway's ledger (a SQLite file in a temp folder unless the test gave one). */
+  ledger: Ledger;
   close(): Promise<void>;
 }
 
-/** Starts a gateway for a test: silent logs, no provider keys from the real environment. */
+/** Starts a gateway for a test: silent logs, no provider keys from the real environment, a private ledger. */
 export async function startTestGateway(options: CreateGatewayOptions = {}): Promise<TestGateway> {
+  const directory = mkdtempSync(join(tmpdir(), 'tollgate-test-'));
+  const ownLedger = options.ledger
+    ? undefined
+    : await createLedger({ kind: 'sqlite', path: join(directory, 'ledger.db') });
+  const ledger = options.ledger ?? (ownLedger as Ledger);
   const gateway = await createGateway({
     environment: {},
     logger: createLogger({ level: 'silent' }),
     simulation: { sleep: async () => {} },
     ...options,
+    ledger,
   });
   const url = await gateway.listen({ host: '127.0.0.1', port: 0 });
-  return { gateway, url, close: () => gateway.close() };
+  return {
+    gateway,
+    url,
+    ledger,
+    close: async () => {
+      await gateway.close();
+      await ownLedger?.close();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
 }
 
 /** A config with simulated providers speaking each wire protocol, for cross-protocol tests. */

@@ -49,6 +49,8 @@ export interface SettledRequest {
   httpStatus: number;
   /** Parameters dropped or clamped. */
   warnings: string[];
+  /** For shadow requests: the request id this one shadows. */
+  shadowOf?: string;
 }
 
 /** Anything that wants to know about settled requests: the ledger, metrics, the dashboard feed. */
