@@ -80,6 +80,7 @@ async function send(url: string, stream: boolean): Promise<Outcome> {
       model: 'fast',
       max_tokens: MAX_TOKENS,
       stream,
+      ...(stream ? { stream_options: { include_usage: true } } : {}),
       messages: [{ role: 'user', content: PROMPT }],
     }),
   });
