@@ -78,6 +78,11 @@ async function layerWith(cache: Record<string, unknown>, now?: () => number): Pr
   });
 }
 
+function lastText(request: ChatRequest): string {
+  const part = request.messages.at(-1)?.content[0];
+  return part?.type === 'text' ? part.text : '';
+}
+
 /** Asks, and on a miss stores an answer as the gateway would after the provider replied. */
 async function ask(layer: GatewayCacheLayer, request: ChatRequest, directives: Partial<GatewayDirectives> = {}) {
   const requestContext = context(directives);
@@ -86,9 +91,7 @@ async function ask(layer: GatewayCacheLayer, request: ChatRequest, directives: P
     layer.store({
       context: requestContext,
       request,
-      answer: answer(
-        `answer to ${request.messages.at(-1)?.content[0]?.type === 'text' ? (request.messages.at(-1)?.content[0] as { text: string }).text : ''}`,
-      ),
+      answer: answer(`answer to ${lastText(request)}`),
     });
     await layer.flush();
   }
