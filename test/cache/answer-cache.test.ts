@@ -164,7 +164,6 @@ describe('answer cache through a real gateway (official SDKs, simulated provider
         .create({
           model: 'fast',
           max_tokens: 300,
-          temperature: 0,
           system: SYSTEM,
           messages: [{ role: 'user', content: 'Name the largest desert in Asia.' }],
         })
