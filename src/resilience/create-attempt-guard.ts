@@ -36,6 +36,11 @@ export interface ManagedAttemptGuard extends AttemptGuard {
   latency(deploymentId: string): DeploymentLatency;
   /** Expected wait in the deployment's concurrency queue, ms (0 without a limit or when a slot is free). */
   expectedQueueWaitMs(deployment: Deployment): number | undefined;
+  /**
+   * Counts a stream that committed at its first token, once it has ended: its attempt was reported
+   * when it committed, but only its end says whether the endpoint delivered (a cut counts as a failure).
+   */
+  reportStreamEnd(input: { deployment: Deployment; error: GatewayError | undefined }): void;
   /** Deployments seen so far, by id. */
   deployments(): Deployment[];
   /** Concurrency limiters by endpoint (provider) name. */
@@ -159,6 +164,34 @@ export function createAttemptGuard(options: CreateAttemptGuardOptions): ManagedA
     sharedState.recordOutcome({ key: deployment.id, settings, outcome: 'ignored', probe: true }).catch(storeFailed);
   };
 
+  /**
+   * Reports carry no handle to their acquire; with few probes at a time, the next outcome of the
+   * deployment stands for the probe (any attempt's outcome is evidence of its health).
+   */
+  const takeProbe = (deployment: Deployment): boolean => {
+    const waiting = probes.get(deployment.id) ?? 0;
+    if (waiting > 0) probes.set(deployment.id, waiting - 1);
+    return waiting > 0;
+  };
+
+  const record = (deployment: Deployment, outcome: 'success' | 'failure' | 'ignored', probe: boolean): void => {
+    const settings = breakerSettings(options.breaker());
+    sharedState
+      .recordOutcome({ key: deployment.id, settings, outcome, probe })
+      .then((state) => {
+        const before = phases.get(deployment.id) ?? 'closed';
+        phases.set(deployment.id, state.phase);
+        if (state.phase === before) return;
+        if (state.phase === 'open') {
+          counters.breakerOpenings++;
+          logger.warn({ deployment: deployment.id, cooldownMs: settings.cooldownMs }, 'circuit breaker opened');
+        } else if (state.phase === 'closed') {
+          logger.info({ deployment: deployment.id }, 'circuit breaker closed');
+        }
+      })
+      .catch(storeFailed);
+  };
+
   return {
     counters,
     tracker,
@@ -222,29 +255,16 @@ export function createAttemptGuard(options: CreateAttemptGuardOptions): ManagedA
       }
     },
 
+    reportStreamEnd({ deployment, error }) {
+      record(deployment, classifyOutcome(error), takeProbe(deployment));
+    },
+
     report({ deployment, error, latencyMs, ttftMs }) {
       const outcome = classifyOutcome(error);
-      const waiting = probes.get(deployment.id) ?? 0;
-      // Reports carry no handle to their acquire; with few probes at a time, the next report of the
-      // deployment stands for the probe (any attempt's outcome is evidence of its health).
-      const probe = waiting > 0;
-      if (probe) probes.set(deployment.id, waiting - 1);
       if (outcome === 'success') tracker.observeAttempt({ deploymentId: deployment.id, latencyMs, ttftMs });
-      const settings = breakerSettings(options.breaker());
-      sharedState
-        .recordOutcome({ key: deployment.id, settings, outcome, probe })
-        .then((state) => {
-          const before = phases.get(deployment.id) ?? 'closed';
-          phases.set(deployment.id, state.phase);
-          if (state.phase === before) return;
-          if (state.phase === 'open') {
-            counters.breakerOpenings++;
-            logger.warn({ deployment: deployment.id, cooldownMs: settings.cooldownMs }, 'circuit breaker opened');
-          } else if (state.phase === 'closed') {
-            logger.info({ deployment: deployment.id }, 'circuit breaker closed');
-          }
-        })
-        .catch(storeFailed);
+      // A stream that committed (it has a first token) is judged when it ends: reportStreamEnd.
+      if (outcome === 'success' && ttftMs !== undefined) return;
+      record(deployment, outcome, takeProbe(deployment));
     },
 
     latency: (deploymentId) => tracker.get(deploymentId),

@@ -100,7 +100,7 @@ export async function createResilienceLayers(options: CreateResilienceLayersOpti
     alpha: () => currentConfig().resilience.latency_ewma_alpha,
     logger,
   });
-  const observer = createResilienceObserver({ sharedState, tracker: guard.tracker, onError });
+  const observer = createResilienceObserver({ sharedState, guard, onError });
   const admin = createKeyAdminHandlers({ keys, masterKey: options.masterKey ?? (() => undefined) });
 
   return {

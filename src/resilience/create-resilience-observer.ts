@@ -1,7 +1,6 @@
 import type { SharedState } from '../shared-state/shared-state.js';
 import type { SettledRequest, SettleObserver } from '../stages/settle/settled-request.js';
-import { tpmBucket } from './create-attempt-guard.js';
-import type { LatencyTracker } from './latency-tracker.js';
+import { type ManagedAttemptGuard, tpmBucket } from './create-attempt-guard.js';
 
 /** Counts over settled requests, since start. */
 export interface AttemptCounters {
@@ -18,23 +17,25 @@ export interface AttemptCounters {
 /**
  * The resilience layer's view of finished requests: retry and fallback counts for metrics, output
  * tokens charged to the endpoint's TPM bucket (only input tokens are known when an attempt starts),
- * and output speed for the latency averages.
+ * output speed for the latency averages, and the end of every committed stream for its breaker (the
+ * attempt stage reports a stream at its first token, before it knows whether the stream completes).
  */
 export function createResilienceObserver(options: {
   sharedState: SharedState;
-  tracker: LatencyTracker;
+  guard: ManagedAttemptGuard;
   onError: (error: unknown) => void;
 }): SettleObserver & { counters: AttemptCounters } {
+  const { tracker } = options.guard;
   const counters: AttemptCounters = { requests: 0, attempts: 0, retries: 0, fallbacks: 0 };
   const observeSpeed = (settled: SettledRequest): void => {
     const answering = settled.attempts.at(-1);
     if (!answering || answering.error || !answering.usage || settled.outcome !== 'success') return;
     const tokens = answering.usage.outputTokens;
     const deploymentId = answering.deployment.id;
-    const firstToken = answering.ttftMs ?? options.tracker.get(deploymentId).ttftMs ?? 0;
+    const firstToken = answering.ttftMs ?? tracker.get(deploymentId).ttftMs ?? 0;
     const generatingMs = answering.latencyMs - firstToken;
     if (tokens < 2 || generatingMs <= 0) return;
-    options.tracker.observeSpeed({ deploymentId, tokensPerSecond: (tokens * 1000) / generatingMs });
+    tracker.observeSpeed({ deploymentId, tokensPerSecond: (tokens * 1000) / generatingMs });
   };
   return {
     counters,
@@ -55,6 +56,10 @@ export function createResilienceObserver(options: {
         }
       }
       observeSpeed(settled);
+      const answering = settled.attempts.at(-1);
+      if (settled.stream && answering?.ttftMs !== undefined) {
+        options.guard.reportStreamEnd({ deployment: answering.deployment, error: answering.error });
+      }
     },
   };
 }
