@@ -1,3 +1,5 @@
+import { createRollupTableSql, ROLLUP_TABLE, rollupInsertSql } from './usage-rollup.js';
+
 /**
  * The ledger's tables, the same for SQLite and PostgreSQL: one list of numbered migrations whose SQL
  * differs only in column types. Tables carry a `ledger_` prefix because a PostgreSQL database is
@@ -122,6 +124,17 @@ export const LEDGER_MIGRATIONS: readonly LedgerMigration[] = [
 )`,
         'CREATE INDEX ledger_feedback_request ON ledger_feedback (request_id)',
         'CREATE INDEX ledger_feedback_at ON ledger_feedback (at)',
+      ];
+    },
+  },
+  {
+    version: 2,
+    name: 'daily usage rollup, filled from the requests already recorded',
+    statements(dialect) {
+      return [
+        createRollupTableSql(COLUMN_TYPES[dialect]),
+        `CREATE INDEX ${ROLLUP_TABLE}_tenant ON ${ROLLUP_TABLE} (tenant, day)`,
+        rollupInsertSql('ledger_requests WHERE true', dialect),
       ];
     },
   },

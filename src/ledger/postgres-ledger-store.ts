@@ -2,6 +2,7 @@ import pg from 'pg';
 import { type SqlValue, toLedgerRows } from './ledger-columns.js';
 import { createMigrationsTableSql, LEDGER_MIGRATIONS, MIGRATIONS_TABLE } from './ledger-schema.js';
 import type { LedgerEntry, LedgerStore } from './ledger-store.js';
+import { rollupInsertSql } from './usage-rollup.js';
 
 /** Options for {@link PostgresLedgerStore}. */
 export interface PostgresLedgerStoreOptions {
@@ -20,17 +21,21 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/i;
 /**
  * One statement writes a whole batch: the rows travel as three JSON parameters that PostgreSQL
  * expands with `json_populate_recordset`, so a batch is one round trip and one transaction whatever
- * its size, with no 65,535-parameter ceiling. `ON CONFLICT DO NOTHING` makes replays idempotent.
+ * its size, with no 65,535-parameter ceiling. `ON CONFLICT DO NOTHING` makes replays idempotent,
+ * and the daily rollup sums only the requests this statement actually inserted (`RETURNING`).
  */
-const WRITE_BATCH_SQL = `WITH requests AS (
+const WRITE_BATCH_SQL = `WITH inserted AS (
   INSERT INTO ledger_requests SELECT * FROM json_populate_recordset(NULL::ledger_requests, $1::json)
   ON CONFLICT DO NOTHING
+  RETURNING *
 ), attempts AS (
   INSERT INTO ledger_attempts SELECT * FROM json_populate_recordset(NULL::ledger_attempts, $2::json)
   ON CONFLICT DO NOTHING
+), feedback AS (
+  INSERT INTO ledger_feedback SELECT * FROM json_populate_recordset(NULL::ledger_feedback, $3::json)
+  ON CONFLICT DO NOTHING
 )
-INSERT INTO ledger_feedback SELECT * FROM json_populate_recordset(NULL::ledger_feedback, $3::json)
-ON CONFLICT DO NOTHING`;
+${rollupInsertSql('inserted WHERE true', 'postgres')}`;
 
 /** Replaces `?` placeholders with PostgreSQL's `$1…$n` (the ledger's own SQL has no `?` in literals). */
 function numberPlaceholders(sql: string): string {

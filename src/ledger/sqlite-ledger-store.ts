@@ -12,6 +12,7 @@ import {
 import { createMigrationsTableSql, LEDGER_MIGRATIONS, MIGRATIONS_TABLE } from './ledger-schema.js';
 import type { LedgerEntry, LedgerStore } from './ledger-store.js';
 import { type SqliteTableRows, SqliteWorker } from './sqlite-worker.js';
+import { rollupInsertSql } from './usage-rollup.js';
 
 /** Options for {@link SqliteLedgerStore}. */
 export interface SqliteLedgerStoreOptions {
@@ -38,9 +39,15 @@ const INSERT_ATTEMPT = insertSql(
 );
 const INSERT_FEEDBACK = insertSql('ledger_feedback', ['feedback_id', ...FEEDBACK_COLUMNS.map((spec) => spec.column)]);
 
+/** Adds the requests a batch actually inserted (their ids bound as one JSON array) to the daily rollup. */
+const ROLLUP_NEW_REQUESTS = rollupInsertSql(
+  'ledger_requests WHERE request_id IN (SELECT value FROM json_each(?))',
+  'sqlite',
+);
+
 function toTables(rows: LedgerRows): SqliteTableRows[] {
   return [
-    { sql: INSERT_REQUEST, rows: rows.requests },
+    { sql: INSERT_REQUEST, rows: rows.requests, trackKey: 'request_id' },
     { sql: INSERT_ATTEMPT, rows: rows.attempts },
     { sql: INSERT_FEEDBACK, rows: rows.feedback },
   ].filter((table) => table.rows.length > 0);
@@ -107,17 +114,22 @@ export class SqliteLedgerStore implements LedgerStore {
   writeSync(entries: readonly LedgerEntry[]): void {
     const tables = toTables(toLedgerRows(entries, 'sqlite'));
     this.database.transaction(() => {
+      const inserted: SqlValue[] = [];
       for (const table of tables) {
         const statement = this.prepare(table.sql);
-        for (const row of table.rows) statement.run(row);
+        for (const row of table.rows) {
+          const result = statement.run(row);
+          if (table.trackKey && result.changes > 0) inserted.push(row[table.trackKey] ?? null);
+        }
       }
+      if (inserted.length > 0) this.prepare(ROLLUP_NEW_REQUESTS).run(JSON.stringify(inserted));
     })();
   }
 
   /** Writes entries in one transaction in the worker thread. */
   async write(entries: readonly LedgerEntry[]): Promise<void> {
     const tables = toTables(toLedgerRows(entries, 'sqlite'));
-    if (tables.length > 0) await this.worker.write(tables);
+    if (tables.length > 0) await this.worker.write(tables, ROLLUP_NEW_REQUESTS);
   }
 
   /** Runs a read query on the caller's thread (tools; the gateway uses `all`). */

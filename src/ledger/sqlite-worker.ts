@@ -29,16 +29,21 @@ function prepare(sql) {
   }
   return statement;
 }
-const writeBatch = database.transaction((tables) => {
+const writeBatch = database.transaction((tables, afterSql) => {
+  const inserted = [];
   for (const table of tables) {
     const statement = prepare(table.sql);
-    for (const row of table.rows) statement.run(row);
+    for (const row of table.rows) {
+      const result = statement.run(row);
+      if (table.trackKey && result.changes > 0) inserted.push(row[table.trackKey]);
+    }
   }
+  if (afterSql && inserted.length > 0) prepare(afterSql).run(JSON.stringify(inserted));
 });
 parentPort.on('message', (message) => {
   try {
     if (message.tables) {
-      writeBatch(message.tables);
+      writeBatch(message.tables, message.afterSql);
       parentPort.postMessage({ id: message.id, rows: [] });
     } else {
       parentPort.postMessage({ id: message.id, rows: prepare(message.sql).all(...message.params) });
@@ -63,8 +68,12 @@ type WorkerReply =
 
 /** Rows for one table and the statement that inserts one row (named `@column` parameters). */
 export interface SqliteTableRows {
+  /** Inserts one row; `INSERT OR IGNORE`, so that a row already present changes nothing. */
   sql: string;
+  /** The rows. */
   rows: Record<string, SqlValue>[];
+  /** Collect this column of the rows actually inserted, for the batch's `afterSql`. */
+  trackKey?: string;
 }
 
 /**
@@ -88,9 +97,12 @@ export class SqliteWorker {
     return this.send({ sql, params: params.map((value) => (typeof value === 'boolean' ? Number(value) : value)) });
   }
 
-  /** Inserts the rows of every table in one transaction. */
-  async write(tables: SqliteTableRows[]): Promise<void> {
-    await this.send({ tables });
+  /**
+   * Inserts the rows of every table in one transaction, then runs `afterSql` (in the same
+   * transaction) with one parameter: a JSON array of the tracked keys of rows actually inserted.
+   */
+  async write(tables: SqliteTableRows[], afterSql?: string): Promise<void> {
+    await this.send({ tables, afterSql });
   }
 
   /** Stops the worker; outstanding calls fail. */

@@ -40,19 +40,32 @@ const FILTER_COLUMNS = {
   outcome: 'outcome',
 } as const satisfies Record<Exclude<keyof LedgerFilters, 'includeShadow'>, string>;
 
-/** A time range and filters as a WHERE clause with `?` placeholders (both dialects). */
-export function buildLedgerWhere(options: { from?: number; to?: number; filters?: LedgerFilters | undefined }): {
+/** The table a query reads: every request, or the daily rollup (whole UTC days only). */
+export type UsageSource = 'requests' | 'rollup';
+
+/**
+ * A time range and filters as a WHERE clause with `?` placeholders (both dialects). On the
+ * rollup, the range is on the `day` column and "not set" is stored as ''.
+ */
+export function buildLedgerWhere(options: {
+  from?: number | undefined;
+  to?: number | undefined;
+  filters?: LedgerFilters | undefined;
+  source?: UsageSource;
+}): {
   sql: string;
   params: SqlValue[];
 } {
+  const rollup = options.source === 'rollup';
+  const timeColumn = rollup ? 'day' : 'started_at';
   const conditions: string[] = [];
   const params: SqlValue[] = [];
   if (options.from !== undefined) {
-    conditions.push('started_at >= ?');
+    conditions.push(`${timeColumn} >= ?`);
     params.push(Math.floor(options.from));
   }
   if (options.to !== undefined) {
-    conditions.push('started_at < ?');
+    conditions.push(`${timeColumn} < ?`);
     params.push(Math.ceil(options.to));
   }
   const filters = options.filters ?? {};
@@ -66,10 +79,10 @@ export function buildLedgerWhere(options: { from?: number; to?: number; filters?
       alternatives.push(`${column} IN (${present.map(() => '?').join(', ')})`);
       params.push(...present);
     }
-    if (present.length < values.length) alternatives.push(`${column} IS NULL`);
+    if (present.length < values.length) alternatives.push(rollup ? `${column} = ''` : `${column} IS NULL`);
     // An empty list matches nothing, as "any of no values" should.
     conditions.push(alternatives.length === 0 ? '1 = 0' : `(${alternatives.join(' OR ')})`);
   }
-  if (filters.includeShadow === false) conditions.push('shadow_of IS NULL');
+  if (filters.includeShadow === false) conditions.push(rollup ? 'shadow = 0' : 'shadow_of IS NULL');
   return { sql: conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`, params };
 }

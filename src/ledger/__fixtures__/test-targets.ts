@@ -3,8 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { LedgerConfig } from '../ledger.js';
+import type { SqlValue } from '../ledger-columns.js';
 import type { LedgerLogger } from '../ledger-logger.js';
 import type { LedgerStore } from '../ledger-store.js';
 import { PostgresLedgerStore } from '../postgres-ledger-store.js';
@@ -22,6 +24,8 @@ export interface TestTarget {
   journalDir: string;
   /** A store on the same database, for checks beneath the Ledger API. */
   openStore(): LedgerStore;
+  /** Runs statements straight on the database, beneath the store (e.g. to build an old schema). */
+  execute(statements: { sql: string; params?: SqlValue[] }[]): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -50,6 +54,16 @@ export function createTestTarget(kind: 'sqlite' | 'postgres'): TestTarget {
       config: { kind, path },
       journalDir: `${path}.pending`,
       openStore: () => new SqliteLedgerStore({ path }),
+      execute: async (statements) => {
+        const database = new Database(path);
+        try {
+          for (const { sql, params = [] } of statements) {
+            database.prepare(sql).run(...params.map((value) => (typeof value === 'boolean' ? Number(value) : value)));
+          }
+        } finally {
+          database.close();
+        }
+      },
       cleanup: async () => rmSync(directory, { recursive: true, force: true }),
     };
   }
@@ -60,6 +74,23 @@ export function createTestTarget(kind: 'sqlite' | 'postgres'): TestTarget {
     config: { kind, url: TEST_POSTGRES_URL, journalDir, schema },
     journalDir,
     openStore: () => new PostgresLedgerStore({ url: TEST_POSTGRES_URL, schema }),
+    execute: async (statements) => {
+      const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+      await client.connect();
+      try {
+        await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+        await client.query(`SET search_path TO "${schema}"`);
+        for (const { sql, params = [] } of statements) {
+          let index = 0;
+          await client.query(
+            sql.replace(/\?/g, () => `$${++index}`),
+            params,
+          );
+        }
+      } finally {
+        await client.end();
+      }
+    },
     cleanup: async () => {
       const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
       await client.connect();

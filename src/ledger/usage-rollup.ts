@@ -1,0 +1,96 @@
+import { ERROR_OUTCOMES } from './ledger-record.js';
+import type { SqlDialect } from './ledger-schema.js';
+
+/**
+ * `ledger_usage_daily` keeps, per UTC day and per combination of the columns reports group or
+ * filter by, the sums of `ledger_requests`. It is written in the same transaction as the requests
+ * it sums, counting only rows actually inserted, so replays never count twice. A 30-day report
+ * reads a few thousand rollup rows instead of a million requests; the partial days at the edges of
+ * a range are still read from `ledger_requests`.
+ *
+ * Rollup keys cannot hold NULL (both databases treat NULLs as distinct in unique keys, so upserts
+ * would never match): an absent key, provider, model or tier is stored as ''.
+ */
+export const ROLLUP_TABLE = 'ledger_usage_daily';
+
+const DAY_MS = 86_400_000;
+
+/** Key columns, with the expression over `ledger_requests` that fills each. */
+export const ROLLUP_KEYS: readonly { column: string; source: string }[] = [
+  { column: 'day', source: `(started_at / ${DAY_MS}) * ${DAY_MS}` },
+  { column: 'tenant', source: 'tenant' },
+  { column: 'feature', source: 'feature' },
+  { column: 'key_id', source: "COALESCE(key_id, '')" },
+  { column: 'provider', source: "COALESCE(provider, '')" },
+  { column: 'model', source: "COALESCE(model, '')" },
+  { column: 'tier', source: "COALESCE(tier, '')" },
+  { column: 'route_rule', source: 'route_rule' },
+  { column: 'cache_status', source: 'cache_status' },
+  { column: 'outcome', source: 'outcome' },
+  { column: 'shadow', source: 'CASE WHEN shadow_of IS NULL THEN 0 ELSE 1 END' },
+];
+
+/** Summed columns, with the aggregate over `ledger_requests` that fills each. */
+export const ROLLUP_SUMS: readonly { column: string; source: string }[] = [
+  { column: 'requests', source: 'COUNT(*)' },
+  { column: 'uncached_input_tokens', source: 'SUM(uncached_input_tokens)' },
+  { column: 'cache_read_input_tokens', source: 'SUM(cache_read_input_tokens)' },
+  { column: 'cache_write_input_tokens', source: 'SUM(cache_write_input_tokens)' },
+  { column: 'cache_write_1h_input_tokens', source: 'SUM(cache_write_1h_input_tokens)' },
+  { column: 'output_tokens', source: 'SUM(output_tokens)' },
+  { column: 'reasoning_tokens', source: 'SUM(reasoning_tokens)' },
+  { column: 'cost_usd', source: 'SUM(cost_usd)' },
+  { column: 'counterfactual_cost_usd', source: 'SUM(counterfactual_cost_usd)' },
+  { column: 'unpriced_requests', source: 'SUM(CASE WHEN priced THEN 0 ELSE 1 END)' },
+];
+
+/** The CREATE TABLE of the rollup for one dialect. */
+export function createRollupTableSql(types: { integer: string; real: string }): string {
+  const keys = ROLLUP_KEYS.map(
+    ({ column }) => `  ${column} ${column === 'day' || column === 'shadow' ? types.integer : 'TEXT'} NOT NULL`,
+  );
+  const sums = ROLLUP_SUMS.map(
+    ({ column }) => `  ${column} ${column.endsWith('_usd') ? types.real : types.integer} NOT NULL`,
+  );
+  return `CREATE TABLE ${ROLLUP_TABLE} (
+${[...keys, ...sums].join(',\n')},
+  PRIMARY KEY (${ROLLUP_KEYS.map(({ column }) => column).join(', ')})
+)`;
+}
+
+/**
+ * Adds the sums of some `ledger_requests` rows to the rollup. `source` is what follows FROM: a
+ * table or CTE with the columns of `ledger_requests`, and a WHERE clause (SQLite requires one
+ * before an upsert's ON CONFLICT). Rows go in key order so that concurrent writers (PostgreSQL,
+ * several instances) lock rollup rows in the same order and cannot deadlock.
+ */
+export function rollupInsertSql(source: string, dialect: SqlDialect): string {
+  const columns = [...ROLLUP_KEYS, ...ROLLUP_SUMS].map(({ column }) => column);
+  const positions = ROLLUP_KEYS.map((_, index) => index + 1).join(', ');
+  // PostgreSQL sums BIGINT as NUMERIC; the cast keeps the insert's types exact.
+  const sum = (expression: string, column: string) =>
+    dialect === 'postgres' && !column.endsWith('_usd') ? `(${expression})::BIGINT` : expression;
+  return `INSERT INTO ${ROLLUP_TABLE} (${columns.join(', ')})
+SELECT ${[...ROLLUP_KEYS.map(({ source: expression }) => expression), ...ROLLUP_SUMS.map(({ source: expression, column }) => sum(expression, column))].join(', ')}
+FROM ${source}
+GROUP BY ${positions}
+ORDER BY ${positions}
+ON CONFLICT (${ROLLUP_KEYS.map(({ column }) => column).join(', ')}) DO UPDATE SET
+${ROLLUP_SUMS.map(({ column }) => `  ${column} = ${ROLLUP_TABLE}.${column} + excluded.${column}`).join(',\n')}`;
+}
+
+const errorList = ERROR_OUTCOMES.map((outcome) => `'${outcome}'`).join(', ');
+
+/** The aggregate select list over the rollup, with the same output columns as over `ledger_requests`. */
+export const ROLLUP_AGGREGATES_SQL = `COALESCE(SUM(requests), 0) AS requests,
+  COALESCE(SUM(uncached_input_tokens), 0) AS uncached_input_tokens,
+  COALESCE(SUM(cache_read_input_tokens), 0) AS cache_read_input_tokens,
+  COALESCE(SUM(cache_write_input_tokens), 0) AS cache_write_input_tokens,
+  COALESCE(SUM(cache_write_1h_input_tokens), 0) AS cache_write_1h_input_tokens,
+  COALESCE(SUM(output_tokens), 0) AS output_tokens,
+  COALESCE(SUM(reasoning_tokens), 0) AS reasoning_tokens,
+  COALESCE(SUM(cost_usd), 0) AS cost_usd,
+  COALESCE(SUM(counterfactual_cost_usd), 0) AS counterfactual_cost_usd,
+  COALESCE(SUM(CASE WHEN cache_status IN ('hit-exact', 'hit-semantic') THEN requests ELSE 0 END), 0) AS cache_hits,
+  COALESCE(SUM(CASE WHEN outcome IN (${errorList}) THEN requests ELSE 0 END), 0) AS errors,
+  COALESCE(SUM(unpriced_requests), 0) AS unpriced_requests`;
