@@ -52,6 +52,8 @@ const limitsSchema = z
     max_concurrency: z.number().int().positive().optional(),
     queue_size: z.number().int().nonnegative().default(100),
     queue_timeout_ms: z.number().int().positive().default(30_000),
+    /** Output speed floor: below it (EWMA of tokens per second) the router demotes the endpoint until it recovers. */
+    min_output_tokens_per_second: z.number().positive().optional(),
   })
   .strict();
 
