@@ -11,6 +11,7 @@ import { openAiProtocol } from '../protocols/openai/openai-protocol.js';
 import { createMemorySharedState } from '../shared-state/memory-shared-state.js';
 import { GatewayError } from '../spec/index.js';
 import { createAttemptGuard } from './create-attempt-guard.js';
+import { createLatencyEstimator, DEMOTION_MS } from './create-latency-estimator.js';
 
 const BREAKER: BreakerConfig = {
   failure_ratio: 0.5,
@@ -196,5 +197,31 @@ describe('the attempt guard', () => {
     await assert.rejects(queued, rejectsWith('cancelled', /went away/));
     holder();
     (await guard.acquire({ deployment: local, context: context(), estimatedInputTokens: 1 }))();
+  });
+});
+
+describe('the latency estimator', () => {
+  it('adds the queue wait to the first-token average and demotes an endpoint below its speed floor for a while', async () => {
+    const guard = guardWith();
+    let clock = 1_000_000;
+    const estimator = createLatencyEstimator(guard, () => clock);
+    const local = deployment({ max_concurrency: 1, min_output_tokens_per_second: 20 });
+    assert.equal(estimator.expectedFirstTokenMs('local/m'), undefined, 'nothing observed yet');
+    const release = await guard.acquire({ deployment: local, context: context(), estimatedInputTokens: 1 });
+    guard.report({ deployment: local, error: undefined, latencyMs: 40, ttftMs: 30 });
+    assert.equal(estimator.expectedFirstTokenMs('local/m'), 30);
+    await sleep(50);
+    release();
+    const busy = await guard.acquire({ deployment: local, context: context(), estimatedInputTokens: 1 });
+    const expected = estimator.expectedFirstTokenMs('local/m') ?? 0;
+    assert.ok(expected >= 30 + 45, `the slot is taken: ${expected} ms includes the expected wait`);
+    busy();
+
+    assert.equal(estimator.isDemoted('local/m'), false);
+    clock = Date.now();
+    guard.tracker.observeSpeed({ deploymentId: 'local/m', tokensPerSecond: 5 });
+    assert.equal(estimator.isDemoted('local/m'), true);
+    clock += DEMOTION_MS + 1;
+    assert.equal(estimator.isDemoted('local/m'), false, 'given another chance after a while');
   });
 });

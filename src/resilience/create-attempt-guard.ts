@@ -41,8 +41,10 @@ export interface ManagedAttemptGuard extends AttemptGuard {
    * when it committed, but only its end says whether the endpoint delivered (a cut counts as a failure).
    */
   reportStreamEnd(input: { deployment: Deployment; error: GatewayError | undefined }): void;
-  /** Deployments seen so far, by id. */
+  /** Deployments seen so far. */
   deployments(): Deployment[];
+  /** A deployment seen so far, by id. */
+  deployment(id: string): Deployment | undefined;
   /** Concurrency limiters by endpoint (provider) name. */
   limiters(): [string, ConcurrencyLimiter][];
   readonly counters: GuardCounters;
@@ -276,6 +278,7 @@ export function createAttemptGuard(options: CreateAttemptGuardOptions): ManagedA
     },
 
     deployments: () => [...seen.values()],
+    deployment: (id) => seen.get(id),
     limiters: () => [...limiters],
 
     close() {

@@ -8,8 +8,10 @@ import type { KeyStore } from '../keys/key-store.js';
 import type { Logger } from '../logging/create-logger.js';
 import { createSharedState } from '../shared-state/create-shared-state.js';
 import type { BreakerPhase, SharedState } from '../shared-state/shared-state.js';
+import type { LatencyEstimator } from '../stages/route/latency-estimator.js';
 import type { SettleObserver } from '../stages/settle/settled-request.js';
 import { createAttemptGuard, type GuardCounters, type ManagedAttemptGuard } from './create-attempt-guard.js';
+import { createLatencyEstimator } from './create-latency-estimator.js';
 import { type AttemptCounters, createResilienceObserver } from './create-resilience-observer.js';
 
 /** Numbers for metrics and the dashboard, read on demand. */
@@ -40,6 +42,8 @@ export interface ResilienceLayers {
   budgets: ManagedBudgetLayer;
   /** For `createGateway({ guard })`; also the latency averages the router reads. */
   guard: ManagedAttemptGuard;
+  /** For `createGateway({ latency })`: expected time to first token and slow-endpoint demotion. */
+  latency: LatencyEstimator;
   /** For `createGateway({ observers: [observer] })`: retries, fallbacks, TPM charges, output speed. */
   observer: SettleObserver;
   /** Virtual keys; `keys.resolver` goes to `core.keys`. */
@@ -107,6 +111,7 @@ export async function createResilienceLayers(options: CreateResilienceLayersOpti
     sharedState,
     budgets,
     guard,
+    latency: createLatencyEstimator(guard),
     observer,
     keys,
     admin,

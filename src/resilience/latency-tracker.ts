@@ -8,7 +8,17 @@ export interface DeploymentLatency {
   outputTokensPerSecond: number | undefined;
   /** Successful attempts observed. */
   samples: number;
+  /** When output speed was last observed (epoch ms), if ever. */
+  speedObservedAtMs: number | undefined;
 }
+
+const EMPTY = (): DeploymentLatency => ({
+  ttftMs: undefined,
+  attemptMs: undefined,
+  outputTokensPerSecond: undefined,
+  samples: 0,
+  speedObservedAtMs: undefined,
+});
 
 /** Keeps EWMAs per deployment id; bounded by the number of configured deployments. */
 export class LatencyTracker {
@@ -20,7 +30,7 @@ export class LatencyTracker {
   private entry(deploymentId: string): DeploymentLatency {
     let entry = this.entries.get(deploymentId);
     if (!entry) {
-      entry = { ttftMs: undefined, attemptMs: undefined, outputTokensPerSecond: undefined, samples: 0 };
+      entry = EMPTY();
       this.entries.set(deploymentId, entry);
     }
     return entry;
@@ -43,14 +53,13 @@ export class LatencyTracker {
     if (!(input.tokensPerSecond > 0 && Number.isFinite(input.tokensPerSecond))) return;
     const entry = this.entry(input.deploymentId);
     entry.outputTokensPerSecond = this.average(entry.outputTokensPerSecond, input.tokensPerSecond);
+    entry.speedObservedAtMs = Date.now();
   }
 
   /** The averages for one deployment (all undefined before the first observation). */
   get(deploymentId: string): DeploymentLatency {
     const entry = this.entries.get(deploymentId);
-    return entry
-      ? { ...entry }
-      : { ttftMs: undefined, attemptMs: undefined, outputTokensPerSecond: undefined, samples: 0 };
+    return entry ? { ...entry } : EMPTY();
   }
 
   /** Every deployment observed. */

@@ -69,6 +69,7 @@ export async function startResilientGateway(options: {
     simulation: options.simulation ?? { sleep: async () => {} },
     budgets: layers.budgets,
     guard: layers.guard,
+    latency: layers.latency,
     observers: [layers.observer, { onSettled: (request) => settled.push(request) }],
   });
   gateway.core.keys = layers.keys.resolver;
