@@ -264,19 +264,5 @@ describe('simulated timing', () => {
     );
     assert.equal(chunks, 2);
   });
-
-  it('serves thousands of requests per second on an instant clock', async () => {
-    const handler = createTestHandler({ ttftMs: 0 });
-    const send = (index: number) =>
-      post(handler, { path: '/v1/chat/completions', body: { ...chat, stream: index % 2 === 0, seed: index } }).then(
-        readAll,
-      );
-    for (let index = 0; index < 200; index++) await send(index);
-    // CPU time, not wall time: other test files share the machine.
-    const started = process.cpuUsage();
-    for (let index = 0; index < 2000; index++) await send(index);
-    const used = process.cpuUsage(started);
-    const perSecond = 2000 / ((used.user + used.system) / 1e6);
-    assert.ok(perSecond > 1000, `${Math.round(perSecond)} requests per CPU second`);
-  });
+});
 });
