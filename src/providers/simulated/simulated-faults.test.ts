@@ -265,4 +265,3 @@ describe('simulated timing', () => {
     assert.equal(chunks, 2);
   });
 });
-});
