@@ -24,7 +24,7 @@ export interface JournalDrainOptions {
   counters: DrainCounters;
   /** Run once before the first write (migrations); retried after a failure. */
   prepare?: () => Promise<void>;
-  /** Most entries per store write (default 1000). */
+  /** Most entries per store write (default 250: each batch is parsed on the event loop, so it stays short). */
   batchSize?: number;
   /** How long appends are gathered before a write starts, in milliseconds (default 10). */
   delayMs?: number;
@@ -50,7 +50,7 @@ export class JournalDrain {
   private stopped = false;
 
   constructor(options: JournalDrainOptions) {
-    this.options = { batchSize: 1000, delayMs: 10, maxHeldEntries: 10_000, ...options };
+    this.options = { batchSize: 250, delayMs: 10, maxHeldEntries: 10_000, ...options };
   }
 
   /** Entries waiting for the store (journal bytes are counted as whole entries by the ledger). */
