@@ -89,7 +89,8 @@ async function waitForHttp(options: { url: string; child: ChildProcess; timeoutM
 
 /**
  * Spawns `command args` and resolves once `readyUrl` answers any HTTP response, or, without
- * `readyUrl`, once the child prints its first stdout line (returned as `firstLine`).
+ * `readyUrl`, once the child prints a stdout line matching `readyLine` (default: any line), returned
+ * as `firstLine`.
  */
 export async function startChildProcessServer(options: {
   name: string;
@@ -97,6 +98,7 @@ export async function startChildProcessServer(options: {
   args: string[];
   env: NodeJS.ProcessEnv;
   readyUrl?: string;
+  readyLine?: RegExp;
   timeoutMs?: number;
 }): Promise<{ server: ChildProcessServer; firstLine: string | undefined }> {
   const child = spawn(options.command, options.args, { env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -109,8 +111,15 @@ export async function startChildProcessServer(options: {
   child.stdout?.on('data', (chunk: Buffer) => {
     if (!stdoutLine) return;
     stdout += chunk.toString('utf8');
-    const newline = stdout.indexOf('\n');
-    if (newline >= 0) stdoutLine(stdout.slice(0, newline));
+    for (let newline = stdout.indexOf('\n'); newline >= 0; newline = stdout.indexOf('\n')) {
+      const line = stdout.slice(0, newline);
+      stdout = stdout.slice(newline + 1);
+      if (!options.readyLine || options.readyLine.test(line)) {
+        stdoutLine(line);
+        stdoutLine = undefined;
+        return;
+      }
+    }
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const server: ChildProcessServer = {

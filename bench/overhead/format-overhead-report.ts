@@ -10,6 +10,13 @@ export const OVERHEAD_TARGETS = {
   peakRssMb: 150,
 } as const;
 
+const TARGET_LABELS: Record<TargetName, string> = {
+  direct: 'direct',
+  floor: 'bare Node proxy',
+  tollgate: 'Tollgate',
+  portkey: 'Portkey',
+};
+
 function find(
   result: OverheadResult,
   target: TargetName,
@@ -22,9 +29,9 @@ function find(
 const ms = (value: number | undefined): string => (value === undefined || Number.isNaN(value) ? '–' : value.toFixed(2));
 const signedMs = (value: number | undefined): string =>
   value === undefined || Number.isNaN(value) ? '–' : `${value >= 0 ? '+' : ''}${value.toFixed(2)}`;
-const cpu = (value: number | undefined): string => (value === undefined ? '–' : value.toFixed(3));
 const rate = (value: number | undefined): string =>
   value === undefined ? '–' : Math.round(value).toLocaleString('en-US');
+const cpu = (value: number | undefined): string => (value === undefined ? '–' : value.toFixed(3));
 
 /** Added latency of `target` over the direct line at the same mode and concurrency (difference of percentiles). */
 export function addedLatency(
@@ -39,43 +46,59 @@ export function addedLatency(
   return { p50Ms: through.p50Ms - direct.p50Ms, p99Ms: through.p99Ms - direct.p99Ms };
 }
 
-/** The results as a markdown table plus the verdict on each target. */
+function ratio(numerator: number | undefined, denominator: number | undefined): string {
+  return numerator && denominator ? (numerator / denominator).toFixed(2) : '–';
+}
+
+/** The results as markdown tables plus the verdict on each target. */
 export function formatOverheadReport(result: OverheadResult): string {
-  const lines: string[] = [];
-  lines.push(
-    '| mode | conc. | direct p50 / p99 ms | direct req/s | Tollgate added p50 / p99 ms | Tollgate req/s | Tollgate CPU ms/req | Portkey added p50 / p99 ms | Portkey req/s | Portkey CPU ms/req | Tollgate / Portkey req/s | Portkey / Tollgate CPU per req |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-  );
   const concurrencies = [...new Set(result.cells.map((cell) => cell.concurrency))].sort((a, b) => a - b);
+  const targets = (['direct', 'floor', 'tollgate', 'portkey'] as const).filter((target) =>
+    result.cells.some((cell) => cell.target === target),
+  );
+  const lines: string[] = [
+    '| mode | conc. | through | p50 ms | p99 ms | added p50 / p99 ms | req/s | CPU ms/req |',
+    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |',
+  ];
   for (const mode of ['json', 'stream'] as const) {
     for (const concurrency of concurrencies) {
-      const direct = find(result, 'direct', mode, concurrency)?.measurement;
-      const tollgateCell = find(result, 'tollgate', mode, concurrency);
-      const portkeyCell = find(result, 'portkey', mode, concurrency);
-      const tollgate = tollgateCell?.measurement;
-      const portkey = portkeyCell?.measurement;
-      const cpuRatio =
-        tollgateCell?.cpuMsPerRequest && portkeyCell?.cpuMsPerRequest
-          ? (portkeyCell.cpuMsPerRequest / tollgateCell.cpuMsPerRequest).toFixed(2)
-          : '–';
-      const tollgateAdded = addedLatency(result, 'tollgate', mode, concurrency);
-      const portkeyAdded = addedLatency(result, 'portkey', mode, concurrency);
-      const ratio = tollgate && portkey ? (tollgate.requestsPerSecond / portkey.requestsPerSecond).toFixed(2) : '–';
-      lines.push(
-        `| ${mode} | ${concurrency} | ${ms(direct?.p50Ms)} / ${ms(direct?.p99Ms)} | ${rate(direct?.requestsPerSecond)} | ` +
-          `${signedMs(tollgateAdded?.p50Ms)} / ${signedMs(tollgateAdded?.p99Ms)} | ${rate(tollgate?.requestsPerSecond)} | ${cpu(tollgateCell?.cpuMsPerRequest)} | ` +
-          `${signedMs(portkeyAdded?.p50Ms)} / ${signedMs(portkeyAdded?.p99Ms)} | ${rate(portkey?.requestsPerSecond)} | ${cpu(portkeyCell?.cpuMsPerRequest)} | ${ratio} | ${cpuRatio} |`,
-      );
+      for (const target of targets) {
+        const cell = find(result, target, mode, concurrency);
+        if (!cell) continue;
+        const added = target === 'direct' ? undefined : addedLatency(result, target, mode, concurrency);
+        lines.push(
+          `| ${mode} | ${concurrency} | ${TARGET_LABELS[target]} | ${ms(cell.measurement.p50Ms)} | ${ms(cell.measurement.p99Ms)} | ` +
+            `${added ? `${signedMs(added.p50Ms)} / ${signedMs(added.p99Ms)}` : ''} | ${rate(cell.measurement.requestsPerSecond)} | ${cpu(cell.cpuMsPerRequest)} |`,
+        );
+      }
     }
   }
-  const memory = (name: 'tollgate' | 'portkey'): string => {
-    const peak = result.memory[name];
-    if (!peak) return '–';
-    return peak.processes > 1
-      ? `${peak.largestMb.toFixed(0)} MB largest process, ${peak.totalMb.toFixed(0)} MB over ${peak.processes} processes`
-      : `${peak.largestMb.toFixed(0)} MB`;
-  };
-  lines.push('', `Peak RSS (VmHWM): Tollgate ${memory('tollgate')}; Portkey ${memory('portkey')}.`);
+  if (targets.includes('tollgate') && targets.includes('portkey')) {
+    lines.push(
+      '',
+      '| mode | conc. | Tollgate / Portkey req/s | Portkey / Tollgate CPU per request |',
+      '| --- | ---: | ---: | ---: |',
+    );
+    for (const mode of ['json', 'stream'] as const) {
+      for (const concurrency of concurrencies) {
+        const tollgate = find(result, 'tollgate', mode, concurrency);
+        const portkey = find(result, 'portkey', mode, concurrency);
+        lines.push(
+          `| ${mode} | ${concurrency} | ${ratio(tollgate?.measurement.requestsPerSecond, portkey?.measurement.requestsPerSecond)} | ${ratio(portkey?.cpuMsPerRequest, tollgate?.cpuMsPerRequest)} |`,
+        );
+      }
+    }
+  }
+  const memory = targets
+    .filter((target) => target !== 'direct')
+    .map((target) => {
+      const peak = result.memory[target];
+      if (!peak) return `${TARGET_LABELS[target]} –`;
+      return peak.processes > 1
+        ? `${TARGET_LABELS[target]} ${peak.largestMb.toFixed(0)} MB largest process (${peak.totalMb.toFixed(0)} MB over ${peak.processes} processes)`
+        : `${TARGET_LABELS[target]} ${peak.largestMb.toFixed(0)} MB`;
+    });
+  lines.push('', `Peak RSS (VmHWM): ${memory.join('; ')}.`);
   const busiest = Math.max(...result.cells.map((cell) => cell.loadAverage));
   if (busiest > result.machine.cpus) {
     lines.push(
@@ -109,16 +132,16 @@ function formatVerdicts(result: OverheadResult): string[] {
     );
     const tollgate = find(result, 'tollgate', mode, t.concurrencyForThroughput)?.measurement;
     const portkey = find(result, 'portkey', mode, t.concurrencyForThroughput)?.measurement;
-    const ratio = tollgate && portkey ? tollgate.requestsPerSecond / portkey.requestsPerSecond : undefined;
+    const throughput = tollgate && portkey ? tollgate.requestsPerSecond / portkey.requestsPerSecond : undefined;
     lines.push(
-      `- ${mode}, c=${t.concurrencyForThroughput}: throughput ${ratio === undefined ? '–' : ratio.toFixed(2)}× Portkey's (≥ ${
+      `- ${mode}, c=${t.concurrencyForThroughput}: throughput ${throughput === undefined ? '–' : throughput.toFixed(2)}× Portkey's (≥ ${
         t.throughputOverPortkey
-      }) ${verdict(ratio === undefined ? undefined : ratio >= t.throughputOverPortkey)}`,
+      }) ${verdict(throughput === undefined ? undefined : throughput >= t.throughputOverPortkey)}`,
     );
   }
   const peak = result.memory.tollgate;
   lines.push(
-    `- peak RSS per process ${peak ? `${peak.largestMb.toFixed(0)} MB` : '–'} (< ${t.peakRssMb} MB) ${verdict(
+    `- Tollgate peak RSS per process ${peak ? `${peak.largestMb.toFixed(0)} MB` : '–'} (< ${t.peakRssMb} MB) ${verdict(
       peak && peak.largestMb < t.peakRssMb,
     )}`,
   );

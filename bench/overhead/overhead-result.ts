@@ -3,8 +3,11 @@ import type { LoadMeasurement } from './measure-load.js';
 /** Non-streamed JSON, or SSE. */
 export type LoadMode = 'json' | 'stream';
 
-/** The three ways a request reaches the mock. */
-export type TargetName = 'direct' | 'tollgate' | 'portkey';
+/**
+ * The ways a request reaches the mock: straight; through a bare node:http + undici pass-through (the
+ * floor any Node gateway pays); through Tollgate; through Portkey.
+ */
+export type TargetName = 'direct' | 'floor' | 'tollgate' | 'portkey';
 
 /** One (target, mode, concurrency) measurement. */
 export interface OverheadCell {
@@ -41,5 +44,5 @@ export interface OverheadResult {
   durationSeconds: number;
   warmupSeconds: number;
   cells: OverheadCell[];
-  memory: Partial<Record<'tollgate' | 'portkey', PeakMemory>>;
+  memory: Partial<Record<Exclude<TargetName, 'direct'>, PeakMemory>>;
 }

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:overhead [-- --workers N|auto] [--duration S] [--warmup S] [--concurrency 1,16,64]
- *  [--only direct,tollgate,portkey] [--upstream instant|simulated] [--cpu-prof]`
+ *  [--only direct,floor,tollgate,portkey] [--upstream instant|simulated] [--cpu-prof]`
  *
  * The same closed-loop load (autocannon, fixed connections) sent straight to an instant mock
  * upstream, then through Tollgate (built dist/), then through Portkey's gateway, one after another,
@@ -14,8 +14,15 @@ import { parseArgs } from 'node:util';
 import { type ChildProcessServer, startChildProcessServer } from './child-process-server.js';
 import { formatOverheadReport } from './format-overhead-report.js';
 import { measureLoad } from './measure-load.js';
-import type { LoadMode, OverheadCell, OverheadResult, PeakMemory } from './overhead-result.js';
-import { BENCH_MODEL, directTarget, startPortkey, startTollgate, type Target } from './start-targets.js';
+import type { LoadMode, OverheadCell, OverheadResult, PeakMemory, TargetName } from './overhead-result.js';
+import {
+  BENCH_MODEL,
+  directTarget,
+  startBareProxy,
+  startPortkey,
+  startTollgate,
+  type Target,
+} from './start-targets.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 
@@ -25,7 +32,7 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '6' },
     warmup: { type: 'string', default: '2' },
     concurrency: { type: 'string', default: '1,16,64' },
-    only: { type: 'string', default: 'direct,tollgate,portkey' },
+    only: { type: 'string', default: 'direct,floor,tollgate,portkey' },
     upstream: { type: 'string', default: 'instant' },
     'cpu-prof': { type: 'boolean', default: false },
   },
@@ -45,7 +52,7 @@ if (
   (upstreamKind !== 'instant' && upstreamKind !== 'simulated')
 ) {
   process.stderr.write(
-    'usage: run-overhead-bench.ts [--workers N|auto] [--duration S] [--warmup S] [--concurrency 1,16,64] [--only direct,tollgate,portkey] [--upstream instant|simulated] [--cpu-prof]\n',
+    'usage: run-overhead-bench.ts [--workers N|auto] [--duration S] [--warmup S] [--concurrency 1,16,64] [--only direct,floor,tollgate,portkey] [--upstream instant|simulated] [--cpu-prof]\n',
   );
   process.exit(2);
 }
@@ -143,30 +150,27 @@ async function main(): Promise<void> {
     ? join(resultsDir, `cpu-profiles-${date.replace(/[:.]/g, '-')}.tmp`)
     : undefined;
   try {
-    if (only.has('direct')) {
-      log('direct to the mock');
-      await runTarget({ target: directTarget(upstreamUrl), measured: upstream, cells });
-    }
-    if (only.has('tollgate')) {
-      log(`through Tollgate (${workers} worker${workers > 1 ? 's' : ''}, ledger off, logs at warn)`);
-      const tollgate = await startTollgate({ upstreamUrl, workers, cpuProfileDir });
+    const starters: [TargetName, string, () => Promise<Target>][] = [
+      ['direct', 'direct to the mock', async () => directTarget(upstreamUrl)],
+      ['floor', 'through a bare node:http + undici pass-through (the floor)', () => startBareProxy({ upstreamUrl })],
+      [
+        'tollgate',
+        `through Tollgate (${workers} worker${workers > 1 ? 's' : ''}, ledger off, logs at warn)`,
+        () => startTollgate({ upstreamUrl, workers, cpuProfileDir }),
+      ],
+      ['portkey', 'through Portkey (@portkey-ai/gateway, headless)', () => startPortkey({ upstreamUrl })],
+    ];
+    for (const [name, description, start] of starters) {
+      if (!only.has(name)) continue;
+      log(description);
+      const target = await start();
       try {
-        await runTarget({ target: tollgate, measured: tollgate.server, cells });
-        memory.tollgate = peakMemory(tollgate);
+        await runTarget({ target, measured: target.server ?? upstream, cells });
+        if (name !== 'direct') memory[name] = peakMemory(target);
       } finally {
-        await tollgate.server?.stop();
+        await target.server?.stop();
       }
-      if (cpuProfileDir) log(`CPU profiles in ${cpuProfileDir}`);
-    }
-    if (only.has('portkey')) {
-      log('through Portkey (@portkey-ai/gateway, headless)');
-      const portkey = await startPortkey({ upstreamUrl });
-      try {
-        await runTarget({ target: portkey, measured: portkey.server, cells });
-        memory.portkey = peakMemory(portkey);
-      } finally {
-        await portkey.server?.stop();
-      }
+      if (name === 'tollgate' && cpuProfileDir) log(`CPU profiles in ${cpuProfileDir}`);
     }
   } finally {
     await upstream.stop();

@@ -2,10 +2,11 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type ChildProcessServer, findFreePort, startChildProcessServer } from './child-process-server.js';
+import type { TargetName } from './overhead-result.js';
 
 /** Where the load goes and with which headers. */
 export interface Target {
-  name: 'direct' | 'tollgate' | 'portkey';
+  name: TargetName;
   /** Full URL of the chat completions route. */
   chatUrl: string;
   headers: Record<string, string>;
@@ -38,6 +39,19 @@ function cleanEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
 /** The straight line to the mock. */
 export function directTarget(upstreamUrl: string): Target {
   return { name: 'direct', chatUrl: `${upstreamUrl}/chat/completions`, headers: {}, server: undefined };
+}
+
+/** The floor: node:http in front of an undici pool and nothing else (bare-proxy.mjs beside this file). */
+export async function startBareProxy(options: { upstreamUrl: string }): Promise<Target> {
+  const port = await findFreePort();
+  const { server } = await startChildProcessServer({
+    name: 'bare proxy',
+    command: process.execPath,
+    args: [join(import.meta.dirname, 'bare-proxy.mjs'), '--upstream', options.upstreamUrl, '--port', String(port)],
+    env: cleanEnvironment({}),
+    readyUrl: `http://127.0.0.1:${port}/`,
+  });
+  return { name: 'floor', chatUrl: `http://127.0.0.1:${port}/v1/chat/completions`, headers: {}, server };
 }
 
 /**
@@ -92,7 +106,10 @@ export async function startTollgate(options: {
     command: process.execPath,
     args,
     env: cleanEnvironment({ TOLLGATE_LOG_LEVEL: 'warn' }),
-    readyUrl: `http://127.0.0.1:${port}/healthz`,
+    // A cluster answers /healthz as soon as its first worker listens; the launcher's ready line
+    // waits for all of them, so that no cell measures a worker still starting.
+    readyUrl: options.workers === 1 ? `http://127.0.0.1:${port}/healthz` : undefined,
+    readyLine: /^\{"ready":true/,
   });
   return { name: 'tollgate', chatUrl: `http://127.0.0.1:${port}/v1/chat/completions`, headers: {}, server };
 }
