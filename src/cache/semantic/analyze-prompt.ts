@@ -4,12 +4,33 @@ export interface PromptFeatures {
   numbers: Set<string>;
   /** Proper-noun-like tokens: capitalised mid-sentence words, acronyms, letter-digit mixes (lower case). */
   entities: Set<string>;
+  /** The entities in order of first appearance (to notice "X to Y" turned into "Y to X"). */
+  entityOrder: string[];
+  /** Whether the prompt states a symmetric relation (difference between, versus, compare), where order is free. */
+  symmetric: boolean;
+  /**
+   * Whether the prompt points at something outside its own text ("this circuit", "the following
+   * sentences", "the above"): two such prompts can read alike and mean different things.
+   */
+  deictic: boolean;
   /** Every word token, lower case (to look entities up in the other text whatever their casing). */
   words: Set<string>;
   /** Content words (stop words removed), lightly stemmed. */
   contentWords: Set<string>;
+  /** How often each content word occurs ("famous for being famous" says "famous" twice). */
+  contentCounts: Map<string, number>;
+  /** Every mention of an entity, in order, repeats included ("Wizards … Muggles … Muggles"). */
+  entityMentions: string[];
+  /** The content word each negation applies to ("not have X" vs "not be Y"). */
+  negationTargets: Set<string>;
   /** Whether the prompt is negated (not, never, n't, without, …). */
   negated: boolean;
+  /** The kinds of negation used: `cannot` (can't, couldn't) is not `not` (don't, isn't), nor `never`, `no`, `without`. */
+  negations: Set<string>;
+  /** Comparatives and superlatives in order ("best thing … worst experience" vs "worst thing … best experience"). */
+  comparisonOrder: string[];
+  /** For a yes-no question, its auxiliary's class ("is"/"are" → be, "can"/"could" → can, …). */
+  auxiliary: string | undefined;
   /** Comparative and superlative markers present (best, cheaper, most, …). */
   comparisons: Set<string>;
   /** What the question asks for. */
@@ -20,8 +41,77 @@ export interface PromptFeatures {
   dates: Set<string>;
 }
 
-/** The kind of answer a question wants; `open` covers what/which/how/yes-no phrasing, which paraphrase freely. */
-export type QuestionType = 'why' | 'who' | 'when' | 'where' | 'quantity' | 'open';
+/**
+ * The kind of answer a question wants. `open` covers what/which/how phrasing, which paraphrase into
+ * each other freely; `yes-no` is a question opening with an auxiliary verb ("Is…", "Can…", "Should…").
+ */
+export type QuestionType = 'why' | 'who' | 'when' | 'where' | 'quantity' | 'yes-no' | 'open';
+
+const AUXILIARIES = new Set(
+  'is are was were am do does did can could should would will shall may might must has have had isnt arent doesnt dont didnt cant wont'.split(
+    ' ',
+  ),
+);
+// "this/these/that/those <noun>" mid-sentence, "the following", "the above", "attached", "below".
+const SYMBOL_TERMS =
+  /(?<![\w+#])[A-Za-z]{1,2}(?:\+\+|#)(?![\w+#])|[=!<>]=+|(?<![\w)])\(\)|\[\]|\{\}|(?<=\s)[*&]\w+|\w+[*&](?=\s|$)/g;
+const NEGATION_KINDS: Record<string, string> = {
+  cannot: 'cannot',
+  cant: 'cannot',
+  couldnt: 'cannot',
+  never: 'never',
+  without: 'without',
+  no: 'no',
+  none: 'no',
+  nobody: 'no',
+  nothing: 'no',
+  nowhere: 'no',
+  neither: 'no',
+  nor: 'no',
+};
+const AUXILIARY_CLASSES: Record<string, string> = {
+  is: 'be',
+  are: 'be',
+  was: 'be',
+  were: 'be',
+  am: 'be',
+  isnt: 'be',
+  arent: 'be',
+  do: 'do',
+  does: 'do',
+  did: 'do',
+  dont: 'do',
+  doesnt: 'do',
+  didnt: 'do',
+  can: 'can',
+  could: 'can',
+  cant: 'can',
+  will: 'will',
+  would: 'will',
+  wont: 'will',
+  should: 'should',
+  shall: 'should',
+  must: 'should',
+  may: 'may',
+  might: 'may',
+  has: 'have',
+  have: 'have',
+  had: 'have',
+};
+const DEICTIC =
+  /\b(?:this|these|those)\s+(?!is\b|are\b|was\b|were\b|year\b|week\b|month\b|time\b|way\b|world\b|life\b|country\b|one\b|kind\b|type\b)[a-z]{3,}|\bthe (?:following|above|below|attached)\b|\b(?:link|image|picture|photo|video|code|text|passage|sentence|question)s? (?:below|above)\b|\b(?:given below|given above|as shown)\b/i;
+const SYMMETRIC_MARKERS = new Set([
+  'difference',
+  'differences',
+  'between',
+  'vs',
+  'versus',
+  'compare',
+  'compared',
+  'comparison',
+  'similar',
+  'same',
+]);
 
 const NUMBER_WORDS: Record<string, string> = {
   zero: '0',
@@ -326,14 +416,21 @@ const STOP_WORDS = new Set(
 // Capitalised words that are not names: sentence starters and the pronoun.
 const NOT_ENTITIES = new Set(['i', 'im', 'ive', 'id', 'ill', 'ok', 'okay']);
 
-/** A light suffix-stripping stem, enough to match plurals and verb forms across a paraphrase. */
+/**
+ * A light suffix-stripping stem that maps inflections onto one form ("phone"/"phones" → "phon",
+ * "movie"/"movies" → "movi", "describe"/"described" → "describ"), enough to match word forms across
+ * a paraphrase. Not a linguistic stem: both sides only need to land on the same string.
+ */
 export function stem(word: string): string {
-  if (word.length > 5 && word.endsWith('ing')) return word.slice(0, -3);
-  if (word.length > 4 && word.endsWith('ies')) return `${word.slice(0, -3)}y`;
-  if (word.length > 4 && word.endsWith('ed')) return word.slice(0, -2);
-  if (word.length > 3 && word.endsWith('es') && !word.endsWith('ses')) return word.slice(0, -1).replace(/e$/, '');
-  if (word.length > 3 && word.endsWith('s') && !word.endsWith('ss')) return word.slice(0, -1);
-  return word;
+  let stemmed = word;
+  if (stemmed.length > 5 && stemmed.endsWith('ing')) stemmed = stemmed.slice(0, -3);
+  else if (stemmed.length > 4 && stemmed.endsWith('ies')) stemmed = `${stemmed.slice(0, -3)}i`;
+  else if (stemmed.length > 4 && stemmed.endsWith('ed')) stemmed = stemmed.slice(0, -2);
+  else if (stemmed.length > 3 && stemmed.endsWith('s') && !/(?:ss|us|is)$/.test(stemmed))
+    stemmed = stemmed.slice(0, -1);
+  if (stemmed.length > 3 && stemmed.endsWith('e')) stemmed = stemmed.slice(0, -1);
+  else if (stemmed.length > 3 && stemmed.endsWith('y')) stemmed = `${stemmed.slice(0, -1)}i`;
+  return stemmed;
 }
 
 function classifyQuestion(lowerWords: string[]): QuestionType {
@@ -347,7 +444,7 @@ function classifyQuestion(lowerWords: string[]): QuestionType {
       return 'quantity';
     if (word === 'what' || word === 'which' || word === 'how') return 'open';
   }
-  return 'open';
+  return lowerWords[0] !== undefined && AUXILIARIES.has(lowerWords[0]) ? 'yes-no' : 'open';
 }
 
 /** Extracts the features the verifier compares. Pure and cheap: one pass of regexes over the text. */
@@ -356,9 +453,18 @@ export function analyzePrompt(text: string): PromptFeatures {
   const features: PromptFeatures = {
     numbers: new Set(),
     entities: new Set(),
+    entityOrder: [],
+    symmetric: false,
+    deictic: false,
     words: new Set(),
     contentWords: new Set(),
+    contentCounts: new Map(),
+    entityMentions: [],
+    negationTargets: new Set(),
     negated: false,
+    negations: new Set(),
+    comparisonOrder: [],
+    auxiliary: undefined,
     comparisons: new Set(),
     questionType: 'open',
     units: new Set(),
@@ -366,6 +472,14 @@ export function analyzePrompt(text: string): PromptFeatures {
   };
   const lowerWords: string[] = [];
   let sentenceStart = true;
+  let pendingNegation = false;
+  // Programming and symbol terms the word tokenizer would drop: C++, C#, F#, ==, (), [], *p.
+  for (const term of normalised.match(SYMBOL_TERMS) ?? []) {
+    const lower = term.toLowerCase();
+    features.entities.add(lower);
+    features.entityOrder.push(lower);
+    features.words.add(lower);
+  }
   for (const match of normalised.matchAll(/[\p{L}\p{N}]+(?:['.,][\p{L}\p{N}]+)*|[.!?]+|[$€£¥₹%]/gu)) {
     const token = match[0];
     if (/^[.!?]+$/.test(token)) {
@@ -390,9 +504,15 @@ export function analyzePrompt(text: string): PromptFeatures {
     }
     const numberWord = NUMBER_WORDS[compact];
     if (numberWord !== undefined && !(compact === 'one' || compact === 'second')) features.numbers.add(numberWord);
-    if (NEGATIONS.has(compact) || compact.endsWith("n't")) features.negated = true;
+    if (NEGATIONS.has(compact)) {
+      features.negated = true;
+      features.negations.add(NEGATION_KINDS[compact] ?? 'not');
+    }
     const comparison = COMPARISONS[compact];
-    if (comparison !== undefined) features.comparisons.add(comparison);
+    if (comparison !== undefined) {
+      if (!features.comparisons.has(comparison)) features.comparisonOrder.push(comparison);
+      features.comparisons.add(comparison);
+    }
     const unit = UNITS[compact];
     // Single-letter units only count right after a number ("5 m", "3 g"), never as words.
     if (unit !== undefined && (compact.length > 1 || /\d\s*$/.test(normalised.slice(0, match.index)))) {
@@ -400,15 +520,28 @@ export function analyzePrompt(text: string): PromptFeatures {
     }
     const date = DATES[compact];
     if (date !== undefined && !(compact === 'may' || compact === 'march')) features.dates.add(date);
+    if (SYMMETRIC_MARKERS.has(compact)) features.symmetric = true;
+    // An acronym counts even when it spells a stop word ("the US", "the UN", "IT jobs").
     const isAcronym = /^[A-Z]{2,}\d*$/.test(token) && token.length <= 6;
-    const isCapitalised = /^\p{Lu}/u.test(token) && !sentenceStart;
+    const isCapitalised = /^\p{Lu}/u.test(token) && !sentenceStart && !STOP_WORDS.has(compact);
     const isMixed = /\p{L}/u.test(token) && /\d/.test(token);
-    if ((isAcronym || isCapitalised || isMixed) && !NOT_ENTITIES.has(compact) && !STOP_WORDS.has(compact)) {
+    if ((isAcronym || isCapitalised || isMixed) && !NOT_ENTITIES.has(compact)) {
+      if (!features.entities.has(compact)) features.entityOrder.push(compact);
       features.entities.add(compact);
+      features.entityMentions.push(compact);
     }
-    if (!STOP_WORDS.has(compact) && !NEGATIONS.has(compact)) features.contentWords.add(stem(compact));
+    if (!STOP_WORDS.has(compact) && !NEGATIONS.has(compact)) {
+      const stemmed = stem(compact);
+      features.contentWords.add(stemmed);
+      features.contentCounts.set(stemmed, (features.contentCounts.get(stemmed) ?? 0) + 1);
+      if (pendingNegation) features.negationTargets.add(stemmed);
+      pendingNegation = false;
+    }
+    if (NEGATIONS.has(compact)) pendingNegation = true;
     sentenceStart = false;
   }
   features.questionType = classifyQuestion(lowerWords);
+  features.deictic = DEICTIC.test(normalised);
+  if (features.questionType === 'yes-no') features.auxiliary = AUXILIARY_CLASSES[lowerWords[0] ?? ''];
   return features;
 }

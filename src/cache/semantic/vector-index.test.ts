@@ -50,3 +50,16 @@ describe('VectorIndex', () => {
     assert.throws(() => index.add(1, new Float32Array(3)), RangeError);
   });
 });
+
+describe('VectorIndex.addBatch', () => {
+  it('indexes a batch on the HNSW graph, skipping keys already present', () => {
+    const random = createSeededRandomForTest(4);
+    const index = new VectorIndex({ dimensions: 32, exactUpTo: 10 });
+    const vectors = Array.from({ length: 300 }, () => randomUnitVector(32, random));
+    index.add(0, vectors[0] as Float32Array);
+    index.addBatch(vectors.map((vector, key) => ({ key, vector })));
+    assert.equal(index.approximate, true);
+    assert.equal(index.size, 300);
+    assert.equal(index.search(vectors[123] as Float32Array, 1)[0]?.key, 123);
+  });
+});

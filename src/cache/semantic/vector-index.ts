@@ -100,6 +100,33 @@ export class VectorIndex {
     this.rowOfKey.set(key, row);
   }
 
+  /**
+   * Adds many vectors at once; on the HNSW graph the insertion runs on every core (usearch threads),
+   * which is how a large snapshot (a restart, a Redis resync) gets indexed quickly. Keys already
+   * present are skipped.
+   */
+  addBatch(entries: readonly { key: number; vector: Float32Array }[]): void {
+    if (this.graph === undefined && this.keys.length + entries.length > this.options.exactUpTo) this.promote();
+    const graph = this.graph;
+    if (graph === undefined) {
+      for (const entry of entries) this.add(entry.key, entry.vector);
+      return;
+    }
+    const fresh = entries.filter((entry) => !graph.contains(BigInt(entry.key)));
+    if (fresh.length === 0) return;
+    const keys = new BigUint64Array(fresh.length);
+    const matrix = new Float32Array(fresh.length * this.dimensions);
+    fresh.forEach((entry, index) => {
+      if (entry.vector.length !== this.dimensions) {
+        throw new RangeError(`Vector of ${entry.vector.length} dimensions added to an index of ${this.dimensions}.`);
+      }
+      keys[index] = BigInt(entry.key);
+      matrix.set(entry.vector, index * this.dimensions);
+    });
+    graph.add(keys, matrix, 0);
+    this.graphSize += fresh.length;
+  }
+
   /** Removes a key; returns whether it was present. */
   remove(key: number): boolean {
     if (this.graph !== undefined) {
