@@ -237,7 +237,10 @@ export function createAttemptGuard(options: CreateAttemptGuardOptions): ManagedA
         await sleepWithSignal(outcome.waitMs, context.abort.signal);
         outcome = await admit({ breaker: { key: deployment.id, settings }, takes });
       }
-      if (outcome.probe) probes.set(deployment.id, (probes.get(deployment.id) ?? 0) + 1);
+      if (outcome.probe) {
+        probes.set(deployment.id, (probes.get(deployment.id) ?? 0) + 1);
+        phases.set(deployment.id, 'half-open');
+      }
       if (!limits.max_concurrency) return () => {};
       const concurrency: ConcurrencySettings = {
         maxConcurrency: limits.max_concurrency,

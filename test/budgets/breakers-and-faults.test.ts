@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ResilientGateway, startResilientGateway, temporaryFolder } from './start-resilient-gateway.js';
 
-const COOLDOWN_MS = 150;
+const COOLDOWN_MS = 250;
 
 interface FaultyConfig {
   storage: Record<string, unknown>;
@@ -98,7 +98,7 @@ for (const kind of ['server_error', 'overloaded', 'reset', 'timeout', 'malformed
       const probed = await ask(harness.url);
       assert.equal(probed.attempts, '2', 'one probe on flaky, which fails and reopens the breaker');
       await settle();
-      assert.equal(await breakerOf(harness, 'flaky/flaky-model'), 'open');
+      assert.equal(harness.layers.guard.counters.breakerOpenings, 2, 'the failed probe reopened the breaker');
 
       (config.providers[0] as FaultyConfig['providers'][number]).simulation.faults = [];
       await harness.gateway.reload();
