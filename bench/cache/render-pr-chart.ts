@@ -19,7 +19,7 @@ export interface ChartPanel {
   marker?: { x: number; y: number; label: string };
 }
 
-function escape(text: string): string {
+function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
@@ -36,7 +36,7 @@ function renderPanel(panel: ChartPanel, offsetX: number): string {
   const py = (y: number) => top + plotHeight - ((y - y0) / (y1 - y0)) * plotHeight;
   const parts: string[] = [];
   parts.push(
-    `<text x="${left + plotWidth / 2}" y="22" text-anchor="middle" font-size="14" font-weight="bold">${escape(panel.title)}</text>`,
+    `<text x="${left + plotWidth / 2}" y="22" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(panel.title)}</text>`,
   );
   parts.push(`<rect x="${left}" y="${top}" width="${plotWidth}" height="${plotHeight}" fill="none" stroke="#999"/>`);
   for (let tick = 0; tick <= 5; tick++) {
@@ -52,10 +52,10 @@ function renderPanel(panel: ChartPanel, offsetX: number): string {
     );
   }
   parts.push(
-    `<text x="${left + plotWidth / 2}" y="${top + plotHeight + 34}" text-anchor="middle" font-size="12">${escape(panel.xLabel)}</text>`,
+    `<text x="${left + plotWidth / 2}" y="${top + plotHeight + 34}" text-anchor="middle" font-size="12">${escapeXml(panel.xLabel)}</text>`,
   );
   parts.push(
-    `<text x="${left - 42}" y="${top + plotHeight / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 ${left - 42} ${top + plotHeight / 2})">${escape(panel.yLabel)}</text>`,
+    `<text x="${left - 42}" y="${top + plotHeight / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 ${left - 42} ${top + plotHeight / 2})">${escapeXml(panel.yLabel)}</text>`,
   );
   if (panel.reference !== undefined) {
     const y = py(panel.reference.y);
@@ -63,7 +63,7 @@ function renderPanel(panel: ChartPanel, offsetX: number): string {
       `<line x1="${left}" y1="${y}" x2="${left + plotWidth}" y2="${y}" stroke="#c00" stroke-dasharray="4 3"/>`,
     );
     parts.push(
-      `<text x="${left + plotWidth - 4}" y="${y - 4}" text-anchor="end" font-size="11" fill="#c00">${escape(panel.reference.label)}</text>`,
+      `<text x="${left + plotWidth - 4}" y="${y - 4}" text-anchor="end" font-size="11" fill="#c00">${escapeXml(panel.reference.label)}</text>`,
     );
   }
   panel.series.forEach((series, index) => {
@@ -72,18 +72,18 @@ function renderPanel(panel: ChartPanel, offsetX: number): string {
     parts.push(`<polyline points="${path}" fill="none" stroke="${series.color}" stroke-width="2"/>`);
     for (const point of inRange) {
       parts.push(
-        `<circle cx="${px(point.x).toFixed(1)}" cy="${py(point.y).toFixed(1)}" r="2.5" fill="${series.color}"><title>${escape(point.label ?? '')}</title></circle>`,
+        `<circle cx="${px(point.x).toFixed(1)}" cy="${py(point.y).toFixed(1)}" r="2.5" fill="${series.color}"><title>${escapeXml(point.label ?? '')}</title></circle>`,
       );
     }
     const legendY = top + plotHeight + 52 + Math.floor(index / 2) * 16;
     const legendX = left + (index % 2) * 190;
     parts.push(`<rect x="${legendX}" y="${legendY - 9}" width="12" height="3" fill="${series.color}"/>`);
-    parts.push(`<text x="${legendX + 16}" y="${legendY - 4}" font-size="11">${escape(series.name)}</text>`);
+    parts.push(`<text x="${legendX + 16}" y="${legendY - 4}" font-size="11">${escapeXml(series.name)}</text>`);
   });
   if (panel.marker !== undefined) {
     const { x, y, label } = panel.marker;
     parts.push(`<circle cx="${px(x)}" cy="${py(y)}" r="6" fill="none" stroke="#000" stroke-width="2"/>`);
-    parts.push(`<text x="${px(x) + 8}" y="${py(y) + 14}" font-size="11">${escape(label)}</text>`);
+    parts.push(`<text x="${px(x) + 8}" y="${py(y) + 14}" font-size="11">${escapeXml(label)}</text>`);
   }
   return parts.join('\n');
 }

@@ -26,7 +26,8 @@ redis.call('ZADD', KEYS[2], ARGV[7], ARGV[1])
 local evicted = {}
 local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[9])
 if excess > 0 then
-  evicted = redis.call('ZRANGE', KEYS[2], 0, excess - 1)
+  -- At most 1000 per write keeps unpack() within Lua's stack after the bound is lowered; later writes trim the rest.
+  evicted = redis.call('ZRANGE', KEYS[2], 0, math.min(excess, 1000) - 1)
   for _, id in ipairs(evicted) do redis.call('DEL', ARGV[10] .. id) end
   redis.call('ZREM', KEYS[2], unpack(evicted))
 end

@@ -8,7 +8,7 @@ describe('VectorIndex', () => {
     const random = createSeededRandomForTest(1);
     const index = new VectorIndex({ dimensions: 32, exactUpTo: 100 });
     const vectors = Array.from({ length: 50 }, () => randomUnitVector(32, random));
-    vectors.forEach((vector, key) => index.add(key, vector));
+    for (const [key, vector] of vectors.entries()) index.add(key, vector);
     assert.equal(index.approximate, false);
     const matches = index.search(vectors[17] as Float32Array, 3);
     assert.equal(matches[0]?.key, 17);
@@ -21,7 +21,7 @@ describe('VectorIndex', () => {
     const random = createSeededRandomForTest(2);
     const index = new VectorIndex({ dimensions: 32, exactUpTo: 64 });
     const vectors = Array.from({ length: 500 }, () => randomUnitVector(32, random));
-    vectors.forEach((vector, key) => index.add(key, vector));
+    for (const [key, vector] of vectors.entries()) index.add(key, vector);
     assert.equal(index.approximate, true);
     assert.equal(index.size, 500);
     let found = 0;
@@ -34,7 +34,7 @@ describe('VectorIndex', () => {
     for (const exactUpTo of [1000, 0]) {
       const index = new VectorIndex({ dimensions: 16, exactUpTo });
       const vectors = Array.from({ length: 20 }, () => randomUnitVector(16, random));
-      vectors.forEach((vector, key) => index.add(key, vector));
+      for (const [key, vector] of vectors.entries()) index.add(key, vector);
       index.add(3, vectors[4] as Float32Array);
       assert.equal(index.size, 20);
       assert.equal(index.remove(3), true);

@@ -102,4 +102,47 @@ describe('verifyMatch', () => {
     assert.equal(verdict.accept, false);
     assert.match(verdict.accept ? '' : verdict.detail, /2024.*2025/);
   });
+
+  it('rejects the same two entities in swapped roles, but not in a symmetric comparison', () => {
+    assert.equal(
+      reasonOf('What do people in Denver think of Seattle?', 'What do people in Seattle think of Denver?'),
+      'entities-differ',
+    );
+    assert.equal(
+      reasonOf('Is it safe to drive from Texas to California?', 'Is it safe to drive from California to Texas?'),
+      'entities-differ',
+    );
+    assert.equal(
+      reasonOf(
+        'What are the differences between GitHub and Bitbucket?',
+        'What are the differences between Bitbucket and GitHub?',
+      ),
+      'accept',
+    );
+  });
+
+  it('rejects a negation that moved to another word', () => {
+    assert.equal(
+      reasonOf(
+        'Is it possible to not have mental illness and be insane?',
+        'Is it possible to have mental illness and not be insane?',
+      ),
+      'negation-differs',
+    );
+  });
+
+  it('tells programming terms apart that a word tokenizer would merge', () => {
+    assert.equal(
+      reasonOf('What is the difference between C++ and Java?', 'What is the difference between C# and Java?'),
+      'entities-differ',
+    );
+  });
+
+  it('does not match prompts that point at context outside themselves', () => {
+    assert.equal(reasonOf('What is the name of this plant?', 'What is the name of the plant?'), 'context-dependent');
+    assert.equal(
+      reasonOf('What is the song in the link below?', 'What song is in the link below?'),
+      'context-dependent',
+    );
+  });
 });
