@@ -123,6 +123,19 @@ describe('createCacheLayer', () => {
     await layer.close();
   });
 
+  it('stores an answer under the keys its lookup used, even when a later stage rewrote the request', async () => {
+    const layer = await layerWith({ semantic: { enabled: true } });
+    const requestContext = context();
+    const asked = chat(QUESTION);
+    assert.equal((await layer.lookup({ context: requestContext, request: asked })).status, 'miss');
+    const rewritten: ChatRequest = { ...asked, maxOutputTokens: 1024, messages: asked.messages.slice(1) };
+    layer.store({ context: requestContext, request: rewritten, answer: answer('stored') });
+    await layer.flush();
+    assert.equal((await layer.lookup({ context: context(), request: chat(QUESTION) })).status, 'hit-exact');
+    assert.equal((await layer.lookup({ context: context(), request: chat(PARAPHRASE) })).status, 'hit-semantic');
+    await layer.close();
+  });
+
   it('honours x-tollgate-cache: off (no lookup, no store) and exact-only (no semantic)', async () => {
     const layer = await layerWith({ semantic: { enabled: true } });
     const off = await ask(layer, chat(QUESTION), { cache: 'off' });

@@ -89,6 +89,12 @@ const REFINEMENT_SIMILARITY = 0.6;
 /** How long a semantic hit can still receive `/v1/feedback`. */
 const HIT_RECORD_TTL_MS = 24 * 3_600_000;
 
+/** Keys a miss was looked up under. */
+interface PendingMiss {
+  exactKey?: string;
+  semantic?: { scope: SemanticScope; text: string; vector?: Float32Array };
+}
+
 type SemanticQuery = { eligible: true; scope: SemanticScope; text: string } | { eligible: false; reason: string };
 
 /**
@@ -260,8 +266,17 @@ export async function createCacheLayer(options: CreateCacheLayerOptions): Promis
   }
   const journal = createHitJournal(redis, keyPrefix);
   const recentHits = new LRUCache<string, RecentHit>({ max: 10_000 });
-  // The query vector of a semantic miss, kept until the answer is stored, so it is embedded once.
-  const missVectors = new LRUCache<string, Float32Array>({ max: 2_000, ttl: 10 * 60_000 });
+  // What a miss was looked up under, kept until its answer is stored: the answer goes under the same
+  // keys even if a later stage rewrites the request, and the prompt is embedded once.
+  const misses = new LRUCache<string, PendingMiss>({ max: 5_000, ttl: 10 * 60_000 });
+  const pendingMiss = (requestId: string): PendingMiss => {
+    let miss = misses.get(requestId);
+    if (miss === undefined) {
+      miss = {};
+      misses.set(requestId, miss);
+    }
+    return miss;
+  };
   const pending = new Set<Promise<void>>();
   const counters = {
     lookups: 0,
@@ -317,7 +332,7 @@ export async function createCacheLayer(options: CreateCacheLayerOptions): Promis
     }
     const result = await semantic.lookup({ scope: query.scope, text: query.text, vector });
     if (!result.hit) {
-      missVectors.set(input.context.requestId, vector);
+      pendingMiss(input.context.requestId).semantic = { scope: query.scope, text: query.text, vector };
       const best = result.bestSimilarity === undefined ? '' : ` (best ${result.bestSimilarity.toFixed(3)})`;
       return `semantic ${result.reason}${best}`;
     }
@@ -346,6 +361,7 @@ export async function createCacheLayer(options: CreateCacheLayerOptions): Promis
           counters.exactHits++;
           return { status: 'hit-exact', answer };
         }
+        pendingMiss(input.context.requestId).exactKey = key;
         reasons.push('exact miss');
       } catch (error) {
         counters.lookupErrors++;
@@ -371,22 +387,22 @@ export async function createCacheLayer(options: CreateCacheLayerOptions): Promis
 
   const storeAnswer = async (input: { context: RequestContext; request: ChatRequest; answer: CachedAnswer }) => {
     const { context, request, answer } = input;
+    const miss = misses.get(context.requestId);
+    misses.delete(context.requestId);
     if (exact !== undefined) {
-      const key = createExactKey({ tenant: context.directives.tenant, request, routing: context.directives });
+      const key =
+        miss?.exactKey ?? createExactKey({ tenant: context.directives.tenant, request, routing: context.directives });
       await exact.set(key, answer, settings.exact.ttl_s * 1000);
     }
     if (semantic === undefined || context.directives.cache === 'exact-only') return;
-    const query = toSemanticQuery({ context, request, settings: settings.semantic, embedderIsLocal });
-    if (!query.eligible || answer.response.content.some((part) => part.type === 'tool-call')) return;
-    const vector = missVectors.get(context.requestId);
-    missVectors.delete(context.requestId);
-    await semantic.store({
-      scope: query.scope,
-      text: query.text,
-      value: answer,
-      ttlMs: settings.semantic.ttl_s * 1000,
-      ...(vector === undefined ? {} : { vector }),
-    });
+    if (answer.response.content.some((part) => part.type === 'tool-call')) return;
+    let query = miss?.semantic;
+    if (query === undefined) {
+      const fresh = toSemanticQuery({ context, request, settings: settings.semantic, embedderIsLocal });
+      if (!fresh.eligible) return;
+      query = { scope: fresh.scope, text: fresh.text };
+    }
+    await semantic.store({ ...query, value: answer, ttlMs: settings.semantic.ttl_s * 1000 });
   };
 
   return {
@@ -414,7 +430,7 @@ export async function createCacheLayer(options: CreateCacheLayerOptions): Promis
       await exact?.clear();
       await semantic?.clear();
       recentHits.clear();
-      missVectors.clear();
+      misses.clear();
     },
     async close() {
       while (pending.size > 0) await Promise.all([...pending]);
