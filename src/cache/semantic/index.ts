@@ -34,4 +34,9 @@ export type {
 export type { VectorIndexOptions, VectorMatch } from './vector-index.js';
 export { DEFAULT_EXACT_UP_TO, VectorIndex } from './vector-index.js';
 export type { VerifierCheck, VerifierOptions, VerifierRejection, VerifierVerdict } from './verify-match.js';
-export { DEFAULT_MAX_EXTRA_WORDS, DEFAULT_MIN_OVERLAP, verifyMatch } from './verify-match.js';
+export {
+  DEFAULT_MAX_EXTRA_WORDS,
+  DEFAULT_MIN_CONTENT_WORDS,
+  DEFAULT_MIN_OVERLAP,
+  verifyMatch,
+} from './verify-match.js';

@@ -145,4 +145,8 @@ describe('verifyMatch', () => {
       'context-dependent',
     );
   });
+
+  it('does not match by meaning a prompt with a single content word', () => {
+    assert.equal(reasonOf('What is money?', 'What is money for?'), 'too-short');
+  });
 });

@@ -11,7 +11,8 @@ export type VerifierRejection =
   | 'dates-differ'
   | 'low-overlap'
   | 'extra-words'
-  | 'context-dependent';
+  | 'context-dependent'
+  | 'too-short';
 
 /** The checks the verifier runs; each can be switched off. */
 export type VerifierCheck =
@@ -31,6 +32,8 @@ export interface VerifierOptions {
    * spicy food" asks something narrower, however close the embeddings are.
    */
   maxExtraWords?: number;
+  /** Fewest content words a prompt needs to be matched by meaning ("What is money?" is too vague to verify). */
+  minContentWords?: number;
 }
 
 /** The verifier's decision, with the reason for a rejection. */
@@ -47,6 +50,9 @@ export const DEFAULT_MIN_OVERLAP = 0.5;
  * threshold 0.90; precision comes first for a cache (a wrong hit is a wrong answer served).
  */
 export const DEFAULT_MAX_EXTRA_WORDS = 0;
+
+/** Default fewest content words for a semantic match; one-word questions were wrong a quarter of the time on Quora. */
+export const DEFAULT_MIN_CONTENT_WORDS = 2;
 
 function sameSet(left: ReadonlySet<string>, right: ReadonlySet<string>): boolean {
   if (left.size !== right.size) return false;
@@ -124,6 +130,11 @@ export function verifyMatch(
     detail,
     overlap,
   });
+  const minContentWords = options.minContentWords ?? DEFAULT_MIN_CONTENT_WORDS;
+  const fewest = Math.min(query.contentWords.size, candidate.contentWords.size);
+  if (!disabled.has('too-short') && fewest < minContentWords) {
+    return reject('too-short', `${fewest} content word(s), fewer than ${minContentWords}`);
+  }
   if (!disabled.has('context-dependent') && (query.deictic || candidate.deictic)) {
     return reject('context-dependent', 'refers to something outside the prompt (this …, the following …)');
   }
