@@ -338,6 +338,32 @@ const cacheSchema = z
   })
   .strict();
 
+/** The batch lane: OpenAI Batch and Anthropic Message Batches, run at low priority (docs/batch.md). */
+const batchSchema = z
+  .object({
+    /** Serve /v1/files, /v1/batches and /v1/messages/batches. */
+    enabled: z.boolean().default(true),
+    /** Largest accepted batch input file; an upload is held in memory while it is checked. */
+    max_file_bytes: z.number().int().positive().default(52_428_800),
+    /** Most request lines in one batch. */
+    max_lines: z.number().int().positive().default(50_000),
+    /** Lines in flight at once while no interactive request is. */
+    concurrency: z.number().int().positive().default(4),
+    /** Lines kept in flight however busy interactive traffic is; 0 lets interactive traffic pause batches. */
+    min_concurrency: z.number().int().nonnegative().default(1),
+    /** Tries per line on retryable failures (429, 5xx, timeouts) before its error is reported. */
+    max_attempts: z.number().int().positive().default(3),
+    /** How often the runner looks for work, budget room, expiry and batches abandoned by a stopped instance. */
+    poll_interval_ms: z.number().int().positive().default(1_000),
+    /** How long an instance owns a batch between renewals; a batch whose owner died resumes after this. */
+    lease_ms: z.number().int().positive().default(30_000),
+    /** A single `x-tollgate-priority: batch` request waits at most this long for capacity or budget room. */
+    queue_timeout_ms: z.number().int().positive().default(60_000),
+    /** The job store's SQLite file (default: batches.db beside storage.sqlite_path); PostgreSQL when storage.ledger is postgres. */
+    sqlite_path: z.string().optional(),
+  })
+  .strict();
+
 /** The whole configuration file. Sections are added by the layers that read them. */
 export const configSchema = z
   .object({
@@ -361,6 +387,8 @@ export const configSchema = z
     resilience: resilienceSchema.prefault({}),
     /** Answer caches (exact, semantic) and provider prefix caching. */
     cache: cacheSchema.prefault({}),
+    /** Batch jobs and batch-priority requests. */
+    batch: batchSchema.prefault({}),
   })
   .strict();
 
@@ -386,3 +414,5 @@ export type BreakerConfig = ConfigFile['resilience']['breaker'];
 export type LimitsConfig = ProviderConfig['limits'];
 /** Answer and prefix cache settings. */
 export type CacheConfig = ConfigFile['cache'];
+/** Batch lane settings. */
+export type BatchConfig = ConfigFile['batch'];
