@@ -107,6 +107,17 @@ describe('createCacheLayer', () => {
     await layer.close();
   });
 
+  it('refuses a provider embedder it was not given, or one of the wrong size', async () => {
+    const semantic = { enabled: true, embedder: 'provider:openai/text-embedding-3-small', embedding_dimensions: 1536 };
+    const config = configSchema.parse({ cache: { enabled: true, semantic } });
+    const logger = createLogger({ level: 'silent' });
+    await assert.rejects(createCacheLayer({ config, logger }), { name: 'ConfigError', message: /needs an embedder/ });
+    await assert.rejects(createCacheLayer({ config, logger, embedder: createHashingEmbedder(128) }), {
+      name: 'ConfigError',
+      message: /1536 but the embedder returns 128/,
+    });
+  });
+
   it('serves a repeat from the exact cache, per tenant, until its TTL', async () => {
     let now = 1_000_000;
     const layer = await layerWith({ exact: { ttl_s: 60 } }, () => now);

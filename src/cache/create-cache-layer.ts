@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import type { ConfigFile } from '../config/config-schema.js';
+import { ConfigError } from '../config/load-config.js';
 import type { RequestContext } from '../gateway/request-context.js';
 import type { Logger } from '../logging/create-logger.js';
 import type { ChatRequest } from '../spec/index.js';
@@ -233,14 +234,14 @@ export async function createCacheLayer(options: CreateCacheLayerOptions): Promis
   if (settings.enabled && settings.semantic.enabled) {
     const wantsProvider = settings.semantic.embedder.startsWith('provider:');
     if (wantsProvider && options.embedder === undefined) {
-      throw new Error(
+      throw new ConfigError(
         `cache.semantic.embedder is ${settings.semantic.embedder}: createCacheLayer needs an embedder over that deployment's embeddings endpoint.`,
       );
     }
     embedderIsLocal = !wantsProvider;
     embedder = options.embedder ?? (await createLocalEmbedder());
     if (wantsProvider && embedder.dimensions !== settings.semantic.embedding_dimensions) {
-      throw new Error(
+      throw new ConfigError(
         `cache.semantic.embedding_dimensions is ${settings.semantic.embedding_dimensions} but the embedder returns ${embedder.dimensions}.`,
       );
     }
