@@ -7,6 +7,7 @@ export function renderSignInPage(options: { failed: boolean }): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Tollgate · sign in</title>
+<link rel="icon" href="data:,">
 <style>
   body { font: 15px/1.5 system-ui, sans-serif; background: #f4f5f7; color: #1d2430; display: grid; place-items: center; min-height: 100vh; margin: 0; }
   form { background: #fff; padding: 28px 32px; border-radius: 10px; box-shadow: 0 1px 3px rgba(0,0,0,.12); width: 320px; }

@@ -16,6 +16,10 @@ export const PALETTE = [
 ];
 
 const HEIGHT = 220;
+
+/** A y axis as wide as its longest label (uPlot's fixed default cuts `$0.000150`). */
+const axisSize: uPlot.Axis.Size = (_chart, values) =>
+  values && values.length > 0 ? Math.ceil(Math.max(...values.map((value) => value.length)) * 7.2 + 18) : 40;
 const AXIS = { stroke: '#5b6472', grid: { stroke: '#eceef2', width: 1 }, ticks: { stroke: '#eceef2', width: 1 } };
 
 /** Charts by container, so that a refresh replaces the old chart and a resize reaches every chart. */
@@ -121,7 +125,7 @@ export function renderStackedBars(options: {
       legend: { show: false },
       cursor: { points: { show: false }, drag: { x: false, y: false } },
       scales: { x: { time: true }, y: { range: (_chart, _min, max) => [0, max > 0 ? max * 1.08 : 1] } },
-      axes: [AXIS, { ...AXIS, size: 70, values: (_chart, splits) => splits.map(options.format) }],
+      axes: [AXIS, { ...AXIS, size: axisSize, values: (_chart, splits) => splits.map(options.format) }],
       series: [
         {},
         ...drawOrder.map((index) => ({
@@ -149,6 +153,20 @@ export function renderStackedBars(options: {
     },
     [x, ...drawOrder.map((index) => cumulative[index] ?? [])],
   );
+  options.container.appendChild(
+    h(
+      'div',
+      { class: 'legend' },
+      series.map((item) =>
+        h(
+          'span',
+          { class: 'legend-item', 'data-testid': 'spend-series', 'data-key': item.label },
+          h('span', { class: 'swatch', style: `background:${item.color}` }),
+          `${item.label} ${options.format(item.values.reduce((sum, value) => sum + value, 0))}`,
+        ),
+      ),
+    ),
+  );
 }
 
 /** Lines of shares (0–1) over time, shown in percent; null buckets are gaps. */
@@ -169,7 +187,7 @@ export function renderShareLines(options: {
       scales: { x: { time: true }, y: { range: [0, 1] } },
       axes: [
         AXIS,
-        { ...AXIS, size: 50, values: (_chart, splits) => splits.map((value) => `${Math.round(value * 100)}%`) },
+        { ...AXIS, size: axisSize, values: (_chart, splits) => splits.map((value) => `${Math.round(value * 100)}%`) },
       ],
       series: [
         {},
@@ -248,7 +266,7 @@ export function renderBurnDown(options: {
           range: (_chart, _min, max) => [0, Math.max(limitUsd * 1.08, max * 1.05)],
         },
       },
-      axes: [AXIS, { ...AXIS, size: 70, values: (_chart, splits) => splits.map(options.format) }],
+      axes: [AXIS, { ...AXIS, size: axisSize, values: (_chart, splits) => splits.map(options.format) }],
       series: [
         {},
         ...lines.map((line) => ({
