@@ -1,11 +1,13 @@
 /**
  * `npm run bench:overhead [-- --workers N|auto] [--duration S] [--warmup S] [--concurrency 1,16,64]
- *  [--only direct,floor,tollgate,portkey] [--upstream instant|simulated] [--cpu-prof]`
+ *  [--only direct,floor,tollgate,portkey] [--upstream instant|simulated] [--cpu-prof] [--dist DIR]`
  *
  * The same closed-loop load (autocannon, fixed connections) sent straight to an instant mock
- * upstream, then through Tollgate (built dist/), then through Portkey's gateway, one after another,
- * non-streamed and streamed. Prints added latency over direct, throughput and peak RSS, and writes
- * the figures to bench/results/overhead-<date>.json.tmp. Needs `npm run build` first.
+ * upstream, then through a bare node:http + undici pass-through (the floor), through Tollgate (built
+ * dist/, or the build in --dist DIR to compare two), and through Portkey's gateway, one after
+ * another, non-streamed and streamed. Prints added latency over direct, throughput, CPU time per
+ * request and peak RSS, and writes the figures to bench/results/overhead-<date>.json.tmp. Needs
+ * `npm run build` first.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
@@ -35,6 +37,7 @@ const { values } = parseArgs({
     only: { type: 'string', default: 'direct,floor,tollgate,portkey' },
     upstream: { type: 'string', default: 'instant' },
     'cpu-prof': { type: 'boolean', default: false },
+    dist: { type: 'string' },
   },
 });
 
@@ -52,7 +55,7 @@ if (
   (upstreamKind !== 'instant' && upstreamKind !== 'simulated')
 ) {
   process.stderr.write(
-    'usage: run-overhead-bench.ts [--workers N|auto] [--duration S] [--warmup S] [--concurrency 1,16,64] [--only direct,floor,tollgate,portkey] [--upstream instant|simulated] [--cpu-prof]\n',
+    'usage: run-overhead-bench.ts [--workers N|auto] [--duration S] [--warmup S] [--concurrency 1,16,64] [--only direct,floor,tollgate,portkey] [--upstream instant|simulated] [--cpu-prof] [--dist DIR]\n',
   );
   process.exit(2);
 }
@@ -156,7 +159,7 @@ async function main(): Promise<void> {
       [
         'tollgate',
         `through Tollgate (${workers} worker${workers > 1 ? 's' : ''}, ledger off, logs at warn)`,
-        () => startTollgate({ upstreamUrl, workers, cpuProfileDir }),
+        () => startTollgate({ upstreamUrl, workers, cpuProfileDir, distDir: values.dist }),
       ],
       ['portkey', 'through Portkey (@portkey-ai/gateway, headless)', () => startPortkey({ upstreamUrl })],
     ];

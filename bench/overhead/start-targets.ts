@@ -63,9 +63,12 @@ export async function startTollgate(options: {
   workers: number;
   /** Write a V8 CPU profile per process into this folder when the process exits. */
   cpuProfileDir?: string;
+  /** The compiled gateway to run (default the repo's dist/), to compare two builds. */
+  distDir?: string;
 }): Promise<Target> {
-  const cli = join(REPO, 'dist/cli/main.js');
-  if (!existsSync(cli)) throw new Error('dist/cli/main.js is missing: run `npm run build` first.');
+  const dist = resolve(options.distDir ?? join(REPO, 'dist'));
+  const cli = join(dist, 'cli/main.js');
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first.`);
   const directory = join(tmpdir(), `tollgate-bench-${process.pid}`);
   mkdirSync(directory, { recursive: true });
   const configPath = join(directory, 'tollgate.yaml');
@@ -100,6 +103,8 @@ export async function startTollgate(options: {
           String(port),
           '--workers',
           String(options.workers),
+          '--dist',
+          dist,
         ];
   const { server } = await startChildProcessServer({
     name: 'tollgate',

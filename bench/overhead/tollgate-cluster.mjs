@@ -3,12 +3,14 @@
 // library entry `createGateway` from the compiled dist/. Plain JavaScript on purpose: a TypeScript
 // loader (tsx) adds a loader thread and its memory to every worker and would distort peak RSS.
 //
-//   node bench/overhead/tollgate-cluster.mjs --config PATH --port N --workers N
+//   node bench/overhead/tollgate-cluster.mjs --config PATH --port N --workers N [--dist DIR]
 //
 // The primary accepts connections and hands them to the workers round-robin (node's default on
 // Linux); it prints `{"ready":true,"workers":[pids]}` once every worker listens.
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
@@ -17,6 +19,7 @@ const { values } = parseArgs({
     port: { type: 'string' },
     host: { type: 'string', default: '127.0.0.1' },
     workers: { type: 'string' },
+    dist: { type: 'string' },
   },
 });
 const workers = values.workers ? Number(values.workers) : availableParallelism();
@@ -50,7 +53,8 @@ if (cluster.isPrimary) {
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 } else {
-  const { createGateway } = await import('../../dist/gateway/create-gateway.js');
+  const dist = values.dist ? pathToFileURL(resolve(values.dist)).href : new URL('../../dist', import.meta.url).href;
+  const { createGateway } = await import(`${dist}/gateway/create-gateway.js`);
   const gateway = await createGateway({ configPath: values.config });
   await gateway.listen({ host: values.host, port: Number(values.port) });
   const stop = () => {
