@@ -136,7 +136,7 @@ export function analyzePrompt(text: string): PromptFeatures {
       sentenceStart = true;
       continue;
     }
-    const symbol = CURRENCY_SYMBOLS[token];
+    const symbol = CURRENCY_SYMBOLS.get(token);
     if (symbol !== undefined) {
       features.units.add(symbol);
       continue;
@@ -150,25 +150,26 @@ export function analyzePrompt(text: string): PromptFeatures {
       // "4g", "10k", "2nd", "iphone6": the digits are a quantity and the whole token is a name.
       for (const digits of compact.match(/\d+(?:\.\d+)?/g) ?? []) features.numbers.add(digits);
       const unitSuffix = compact.match(/^\d+(?:\.\d+)?([a-z%]+)$/)?.[1];
-      if (unitSuffix !== undefined && UNITS[unitSuffix] !== undefined) features.units.add(UNITS[unitSuffix] as string);
+      if (unitSuffix !== undefined && UNITS.get(unitSuffix) !== undefined)
+        features.units.add(UNITS.get(unitSuffix) as string);
     }
-    const numberWord = NUMBER_WORDS[compact];
+    const numberWord = NUMBER_WORDS.get(compact);
     if (numberWord !== undefined && !(compact === 'one' || compact === 'second')) features.numbers.add(numberWord);
     if (NEGATIONS.has(compact)) {
       features.negated = true;
-      features.negations.add(NEGATION_KINDS[compact] ?? 'not');
+      features.negations.add(NEGATION_KINDS.get(compact) ?? 'not');
     }
-    const comparison = COMPARISONS[compact];
+    const comparison = COMPARISONS.get(compact);
     if (comparison !== undefined) {
       if (!features.comparisons.has(comparison)) features.comparisonOrder.push(comparison);
       features.comparisons.add(comparison);
     }
-    const unit = UNITS[compact];
+    const unit = UNITS.get(compact);
     // Single-letter units only count right after a number ("5 m", "3 g"), never as words.
     if (unit !== undefined && (compact.length > 1 || /\d\s*$/.test(normalised.slice(0, match.index)))) {
       if (!['second', 'day', 'week', 'month', 'year', 'min'].includes(compact)) features.units.add(unit);
     }
-    const date = DATES[compact];
+    const date = DATES.get(compact);
     if (date !== undefined && !(compact === 'may' || compact === 'march')) features.dates.add(date);
     if (SYMMETRIC_MARKERS.has(compact)) features.symmetric = true;
     // An acronym counts even when it spells a stop word ("the US", "the UN", "IT jobs").
@@ -192,6 +193,6 @@ export function analyzePrompt(text: string): PromptFeatures {
   }
   features.questionType = classifyQuestion(lowerWords);
   features.deictic = DEICTIC.test(normalised);
-  if (features.questionType === 'yes-no') features.auxiliary = AUXILIARY_CLASSES[lowerWords[0] ?? ''];
+  if (features.questionType === 'yes-no') features.auxiliary = AUXILIARY_CLASSES.get(lowerWords[0] ?? '');
   return features;
 }

@@ -149,4 +149,15 @@ describe('verifyMatch', () => {
   it('does not match by meaning a prompt with a single content word', () => {
     assert.equal(reasonOf('What is money?', 'What is money for?'), 'too-short');
   });
+
+  it('treats words that name Object members as plain words', () => {
+    assert.equal(
+      reasonOf('What does a constructor do in JavaScript?', 'what does a constructor do in javascript'),
+      'accept',
+    );
+    assert.equal(
+      reasonOf('Why is toString slow in my loop code?', 'Why is valueOf slow in my loop code?'),
+      'entities-differ',
+    );
+  });
 });

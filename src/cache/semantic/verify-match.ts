@@ -54,6 +54,20 @@ export const DEFAULT_MAX_EXTRA_WORDS = 0;
 /** Default fewest content words for a semantic match; one-word questions were wrong a quarter of the time on Quora. */
 export const DEFAULT_MIN_CONTENT_WORDS = 2;
 
+// Cached prompts are verified again and again as candidates; their features do not change.
+const analyses = new Map<string, PromptFeatures>();
+function analyzeCached(text: string): PromptFeatures {
+  const known = analyses.get(text);
+  if (known !== undefined) return known;
+  const features = analyzePrompt(text);
+  analyses.set(text, features);
+  if (analyses.size > 4096) {
+    const oldest = analyses.keys().next().value;
+    if (oldest !== undefined) analyses.delete(oldest);
+  }
+  return features;
+}
+
 function sameSet(left: ReadonlySet<string>, right: ReadonlySet<string>): boolean {
   if (left.size !== right.size) return false;
   for (const item of left) if (!right.has(item)) return false;
@@ -121,8 +135,8 @@ export function verifyMatch(
   options: VerifierOptions = {},
 ): VerifierVerdict {
   const disabled = new Set(options.disabled ?? []);
-  const query = analyzePrompt(pair.query);
-  const candidate = analyzePrompt(pair.candidate);
+  const query = analyzeCached(pair.query);
+  const candidate = analyzeCached(pair.candidate);
   const overlap = contentOverlap(query, candidate);
   const reject = (reason: VerifierRejection, detail: string): VerifierVerdict => ({
     accept: false,
