@@ -1,24 +1,30 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { createCacheLayer, type GatewayCacheLayer } from '../cache/create-cache-layer.js';
+import { createProviderEmbedder } from '../cache/embedders/create-provider-embedder.js';
 import { ConfigError, type LoadedConfig, loadConfig, validateConfig } from '../config/load-config.js';
 import { createUndiciTransport } from '../http/create-undici-transport.js';
 import type { HttpTransport } from '../http/http-transport.js';
+import { createLedger } from '../ledger/create-ledger.js';
+import type { Ledger } from '../ledger/ledger.js';
 import { createLogger, type Logger } from '../logging/create-logger.js';
 import { anthropicProtocol } from '../protocols/anthropic/anthropic-protocol.js';
 import { openAiProtocol } from '../protocols/openai/openai-protocol.js';
 import type { SimulationHooks } from '../providers/create-provider-adapter.js';
+import { loadRouter } from '../routing/learned/load-router.js';
+import { createPolicyRouter } from '../routing/policy/create-policy-router.js';
 import { RouteTable } from '../server/route-table.js';
 import { GatewayError, toGatewayError } from '../spec/index.js';
 import { type AttemptGuard, openAttemptGuard } from '../stages/attempt/attempt-guard.js';
 import { DEFAULT_RETRY_POLICY } from '../stages/attempt/retry-policy.js';
-import { type BudgetLayer, unlimitedBudgets } from '../stages/budget/budget-layer.js';
-import { type CacheLayer, noCache } from '../stages/cache/cache-layer.js';
 import { authenticate } from '../stages/auth/authenticate.js';
+import { type BudgetLayer, unlimitedBudgets } from '../stages/budget/budget-layer.js';
+import type { CacheLayer } from '../stages/cache/cache-layer.js';
 import { sendError, sendJson } from '../stages/respond/write-response.js';
 import { type LatencyEstimator, noLatencyData } from '../stages/route/latency-estimator.js';
 import type { AutoRouter } from '../stages/route/resolve-route.js';
-import { loadRouter } from '../routing/learned/load-router.js';
-import { createPolicyRouter } from '../routing/policy/create-policy-router.js';
+import { createLedgerObserver } from '../stages/settle/create-ledger-observer.js';
 import type { SettleObserver } from '../stages/settle/settled-request.js';
 import { countChatRequestTokens, preloadEncoding } from '../tokens/count-tokens.js';
 import { createRuntime, type Runtime } from './create-runtime.js';
@@ -26,10 +32,6 @@ import type { GatewayCore } from './gateway-core.js';
 import { handleChat } from './handle-chat.js';
 import { handleEmbeddings } from './handle-embeddings.js';
 import { type FeedbackListener, handleFeedback } from './handle-feedback.js';
-import { createLedger } from '../ledger/create-ledger.js';
-import type { Ledger } from '../ledger/ledger.js';
-import { createLedgerObserver } from '../stages/settle/create-ledger-observer.js';
-import { dirname, join } from 'node:path';
 import { listModels } from './list-models.js';
 
 /** How to build a gateway. Every field is optional: the default is `npm start`'s embedded gateway. */
@@ -52,7 +54,7 @@ export interface CreateGatewayOptions {
   guard?: AttemptGuard;
   /** Budgets (default: none). */
   budgets?: BudgetLayer;
-  /** Answer cache (default: none). */
+  /** Answer cache (default: built from `cache` in the config). */
   cache?: CacheLayer;
   /** Observed latency per deployment (default: none observed). */
   latency?: LatencyEstimator;
@@ -125,7 +127,19 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     ],
   });
   const ledger = options.ledger ?? (await createLedger(ledgerConfig(runtime, environment), { logger }));
+  const ownCache = options.cache
+    ? undefined
+    : await createCacheLayer({ config: runtime.config, logger, embedder: providerEmbedder(runtime) });
+  const cache = options.cache ?? (ownCache as GatewayCacheLayer);
   const feedbackListeners: FeedbackListener[] = [(feedback) => ledger.recordFeedback(feedback)];
+  if (ownCache) {
+    feedbackListeners.push((feedback) => {
+      const good = feedback.label === null && (feedback.score === null || feedback.score >= 0.5);
+      ownCache.recordCacheFeedback({ requestId: feedback.requestId, good }).catch((error: unknown) => {
+        logger.warn({ err: error }, 'cache feedback failed');
+      });
+    });
+  }
   const core: GatewayCore = {
     runtime,
     logger,
@@ -137,7 +151,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     retryPolicy: { ...DEFAULT_RETRY_POLICY, maxRetries: runtime.config.server.max_retries },
     observers: [createLedgerObserver(ledger), ...(options.observers ?? [])],
     budgets: options.budgets ?? unlimitedBudgets,
-    cache: options.cache ?? noCache,
+    cache,
   };
   announce(logger, loaded);
 
@@ -264,9 +278,35 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
         await new Promise<void>((resolve) => server?.close(() => resolve()));
       }
       await ownTransport?.close();
+      await ownCache?.close();
       if (!options.ledger) await ledger.close();
     },
   };
+}
+
+/** For `cache.semantic.embedder: provider:<provider>/<model>`: an embedder over that deployment. */
+function providerEmbedder(runtime: Runtime) {
+  const semantic = runtime.config.cache.semantic;
+  if (!runtime.config.cache.enabled || !semantic.enabled || !semantic.embedder.startsWith('provider:'))
+    return undefined;
+  const id = semantic.embedder.slice('provider:'.length);
+  const deployment = runtime.deployments.get(id);
+  const embed = deployment?.adapter.embed;
+  if (!deployment || !embed)
+    throw new ConfigError(`cache.semantic.embedder: "${id}" is not a configured deployment with embeddings`);
+  // The schema requires embedding_dimensions whenever the embedder is a provider's.
+  const dimensions = semantic.embedding_dimensions as number;
+  return createProviderEmbedder({
+    id,
+    dimensions,
+    embed: async (texts) => {
+      const answer = await embed(
+        { model: deployment.upstreamModel, input: texts, dimensions },
+        { upstreamModel: deployment.upstreamModel, signal: AbortSignal.timeout(10_000), warn: () => {} },
+      );
+      return answer.embeddings;
+    },
+  });
 }
 
 function ledgerConfig(runtime: Runtime, environment: NodeJS.ProcessEnv): Parameters<typeof createLedger>[0] {

@@ -1,9 +1,9 @@
 import type { Logger } from '../logging/create-logger.js';
 import type { AttemptGuard } from '../stages/attempt/attempt-guard.js';
-import type { BudgetLayer } from '../stages/budget/budget-layer.js';
-import type { CacheLayer } from '../stages/cache/cache-layer.js';
 import type { RetryPolicy } from '../stages/attempt/retry-policy.js';
 import type { VirtualKeyResolver } from '../stages/auth/authenticate.js';
+import type { BudgetLayer } from '../stages/budget/budget-layer.js';
+import type { CacheLayer } from '../stages/cache/cache-layer.js';
 import type { LatencyEstimator } from '../stages/route/latency-estimator.js';
 import type { AutoRouter } from '../stages/route/resolve-route.js';
 import type { SettleObserver } from '../stages/settle/settled-request.js';

@@ -1,21 +1,25 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { applyPrefixCaching } from '../cache/prefix/apply-prefix-caching.js';
+import { computeCounterfactualCost, estimateMaxCost } from '../pricing/compute-cost.js';
 import type { ClientProtocol } from '../protocols/client-protocol.js';
 import {
   type ChatRequest,
   type ChatResponse,
   GatewayError,
   type StreamPart,
-  type Usage,
   toGatewayError,
+  type Usage,
 } from '../spec/index.js';
 import type { AttemptLog } from '../stages/attempt/attempt-log.js';
 import { type OpenedStream, openStream } from '../stages/attempt/open-stream.js';
 import { runFallbackChain } from '../stages/attempt/run-fallback-chain.js';
 import { authenticate } from '../stages/auth/authenticate.js';
+import type { BudgetReservation } from '../stages/budget/budget-layer.js';
+import type { CachedAnswer } from '../stages/cache/cache-layer.js';
 import { parseDirectives } from '../stages/parse/parse-directives.js';
 import { parseJsonBody, readBody } from '../stages/parse/read-body.js';
 import { assignRequestId } from '../stages/request-id/assign-request-id.js';
-import { StreamAccumulator } from '../stages/respond/stream-accumulator.js';
+import { responseToStreamParts, StreamAccumulator } from '../stages/respond/stream-accumulator.js';
 import {
   type GatewayHeaders,
   sendError,
@@ -23,13 +27,8 @@ import {
   startEventStream,
   writeChunk,
 } from '../stages/respond/write-response.js';
-import type { RouteDecision } from '../stages/route/route-decision.js';
 import { resolveRoute } from '../stages/route/resolve-route.js';
-import type { BudgetReservation } from '../stages/budget/budget-layer.js';
-import type { CachedAnswer } from '../stages/cache/cache-layer.js';
-import { estimateMaxCost } from '../pricing/compute-cost.js';
-import { computeCounterfactualCost } from '../pricing/compute-cost.js';
-import { responseToStreamParts } from '../stages/respond/stream-accumulator.js';
+import type { RouteDecision } from '../stages/route/route-decision.js';
 import { priceAttempts } from '../stages/settle/price-attempts.js';
 import { settleRequest } from '../stages/settle/settle-request.js';
 import type { CacheStatus, RequestOutcome } from '../stages/settle/settled-request.js';
@@ -262,6 +261,24 @@ export async function handleChat(options: {
   }
 }
 
+/**
+ * The request as one deployment should get it: provider prefix-cache breakpoints where the
+ * deployment speaks Anthropic (a fallback may switch protocol, so this runs per attempt).
+ */
+function forDeployment(
+  core: GatewayCore,
+  context: RequestContext,
+  request: ChatRequest,
+  deployment: Deployment,
+): ChatRequest {
+  return applyPrefixCaching({
+    request,
+    protocol: deployment.adapter.protocol,
+    settings: core.runtime.config.cache.prefix,
+    warn: (message) => context.warnings.push(message),
+  });
+}
+
 /** Default output allowance for the worst case when neither the client nor the tier sets one. */
 const DEFAULT_MAX_OUTPUT_TOKENS = 4_096;
 
@@ -376,7 +393,7 @@ async function serveJson(options: ServeOptions): Promise<void> {
     guard: core.guard,
     estimatedInputTokens: options.inputTokens,
     attempt: async (deployment, log) => {
-      const answer = await deployment.adapter.chat(request, {
+      const answer = await deployment.adapter.chat(forDeployment(core, context, request, deployment), {
         upstreamModel: deployment.upstreamModel,
         signal: context.abort.signal,
         warn: (message) => context.warnings.push(message),
@@ -431,7 +448,8 @@ async function serveStream(options: ServeOptions): Promise<void> {
     policy: core.retryPolicy,
     guard: core.guard,
     estimatedInputTokens: options.inputTokens,
-    attempt: (deployment, log, keep) => openStream({ deployment, request, context, log, keep }),
+    attempt: (deployment, log, keep) =>
+      openStream({ deployment, request: forDeployment(core, context, request, deployment), context, log, keep }),
   });
   ending.attempts = result.attempts;
   if (!result.ok) throw result.error;
