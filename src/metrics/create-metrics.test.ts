@@ -129,6 +129,15 @@ describe('createMetrics', () => {
     assert.equal(ttft, 2);
     assert.equal(await sample(metrics, 'tollgate_overhead_seconds', {}, 'tollgate_overhead_seconds_sum'), 0.003);
     assert.equal(await sample(metrics, 'tollgate_cache_requests_total', { status: 'miss' }), 2);
+    // The text format is rendered by another path than the JSON one: check it shows the same series.
+    const text = await metrics.scrape();
+    assert.match(text, /gen_ai_client_token_usage_sum\{[^}]*gen_ai_token_type="input_cache_read"\} 2048\n/);
+    assert.match(text, /gen_ai_client_token_usage_bucket\{[^}]*gen_ai_token_type="output",le="64"\} 2\n/);
+    assert.match(text, /tollgate_overhead_seconds_count 2\n/);
+    assert.match(
+      text,
+      /tollgate_requests_total\{route_rule="complexity",provider="simulated",model="sim-small",status="200",outcome="success"\} 2\n/,
+    );
   });
 
   it('counts a cache hit under the cache rule without tokens or provider time', async () => {

@@ -1,8 +1,10 @@
 import {
+  type Aggregator,
   Histogram,
   type HistogramConfiguration,
   type LabelValues,
   type MetricObjectWithValues,
+  type MetricType,
   type MetricValueWithName,
 } from 'prom-client';
 import { labelsOf, SeriesIndex } from './series-index.js';
@@ -40,6 +42,7 @@ export class HistogramSeries {
 export class SeriesHistogram<Label extends string> extends Histogram<Label> {
   private readonly bounds: readonly number[];
   private readonly index: SeriesIndex<HistogramSeries>;
+  private readonly description: { name: string; help: string; aggregator: Aggregator; collect: () => void };
 
   constructor(configuration: HistogramConfiguration<Label> & { labelNames: readonly Label[]; buckets: number[] }) {
     super(configuration);
@@ -47,6 +50,15 @@ export class SeriesHistogram<Label extends string> extends Histogram<Label> {
     const names = configuration.labelNames;
     this.bounds = bounds;
     this.index = new SeriesIndex((values) => new HistogramSeries(bounds, labelsOf(names, values)));
+    this.description = {
+      name: configuration.name,
+      help: configuration.help,
+      aggregator: configuration.aggregator ?? 'sum',
+      collect: () => {},
+    };
+    // The registry renders the text format from `getForPromString` when a metric has one (prom-client's
+    // histogram does, reading its own series); point it at these series instead.
+    Object.defineProperty(this, 'getForPromString', { value: () => this.get() });
   }
 
   /** The series for these label values, in `labelNames` order; created at first use. */
@@ -55,8 +67,11 @@ export class SeriesHistogram<Label extends string> extends Histogram<Label> {
   }
 
   override async get(): Promise<MetricObjectWithValues<MetricValueWithName<Label>>> {
-    // The base supplies name, help, type and aggregator; its own (unused) series are empty.
-    const base = await super.get();
+    const base = {
+      ...this.description,
+      // prom-client's typings declare a numeric enum; at run time (and in the registry) the type is this string.
+      type: 'histogram' as unknown as MetricType,
+    };
     const values: MetricValueWithName<Label>[] = [];
     for (const series of this.index.all()) {
       const labels = series.labels as LabelValues<Label>;
