@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { describe, it } from 'node:test';
+import { SemanticCache } from '../semantic/semantic-cache.js';
 import { createLocalEmbedder } from './create-local-embedder.js';
 
 function cosine(left: Float32Array, right: Float32Array): number {
@@ -39,5 +40,15 @@ describe('createLocalEmbedder', () => {
       diagnosticsChannel.unsubscribe('net.client.socket', onSocket);
     }
     assert.equal(sockets.length, 0, 'no outgoing socket was opened');
+  });
+
+  it('drives the semantic cache with its defaults: a rewording hits, a changed detail misses', async () => {
+    const cache = new SemanticCache<string>({ embedder: await createLocalEmbedder() });
+    const scope = { tenant: 'acme', modelTier: 'fast' };
+    await cache.store({ scope, text: 'How can I reset the password of my router?', value: 'Hold reset for 10 s.' });
+    const reworded = await cache.lookup({ scope, text: 'how do I reset the password of my router' });
+    assert.equal(reworded.hit, true, JSON.stringify({ ...reworded, vector: undefined }));
+    const otherDevice = await cache.lookup({ scope, text: 'How can I reset the password of my printer?' });
+    assert.equal(otherDevice.hit, false);
   });
 });
