@@ -30,6 +30,21 @@ export function parseDuration(text: string): number | undefined {
  */
 export function budgetWindow(options: { spec: BudgetWindowSpec; nowMs: number }): BudgetWindow {
   const { spec, nowMs } = options;
+  // Every request asks for the same few windows; date arithmetic and ISO strings are the cost.
+  const specKey = typeof spec === 'string' ? spec : spec.custom;
+  const known = recent.get(specKey);
+  if (known && known.startMs <= nowMs && nowMs < known.endMs) return known;
+  const window = computeWindow(spec, nowMs);
+  if (recent.size >= MAX_REMEMBERED_WINDOWS) recent.clear();
+  recent.set(specKey, window);
+  return window;
+}
+
+/** Windows by spec; there are as many specs as budgets in the config, so this stays tiny. */
+const recent = new Map<string, BudgetWindow>();
+const MAX_REMEMBERED_WINDOWS = 256;
+
+function computeWindow(spec: BudgetWindowSpec, nowMs: number): BudgetWindow {
   const now = new Date(nowMs);
   if (spec === 'day') {
     const startMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());

@@ -42,6 +42,12 @@ export interface CreateBudgetLayerOptions {
   webhook: BudgetWebhookSender;
   logger: Logger;
   now?: () => number;
+  /**
+   * How long `state()` may reuse totals it has seen (default: 0 in memory, 250 ms on Redis). State
+   * only steers routing between soft thresholds, so a fraction of a second is fine, and it saves a
+   * Redis round trip per request; reservations always go to the store.
+   */
+  stateCacheMs?: number;
 }
 
 /** Budget instances remembered for the snapshot; beyond this the least recently used are forgotten. */
@@ -114,8 +120,34 @@ export function createBudgetLayer(options: CreateBudgetLayerOptions): ManagedBud
   const { sharedState, logger } = options;
   const now = options.now ?? Date.now;
   const tracked = new LRUCache<string, ApplicableBudget>({ max: MAX_TRACKED_BUDGETS });
+  const stateCacheMs = options.stateCacheMs ?? (sharedState.kind === 'redis' ? 250 : 0);
+  const seenTotals = new LRUCache<string, { totals: BudgetTotals; atMs: number }>({ max: MAX_TRACKED_BUDGETS });
+  const remember = (budgets: readonly ApplicableBudget[], totals: readonly BudgetTotals[]): void => {
+    if (stateCacheMs <= 0) return;
+    const atMs = now();
+    for (const [index, budget] of budgets.entries()) {
+      const current = totals[index];
+      if (current) seenTotals.set(budget.counter.key, { totals: current, atMs });
+    }
+  };
+  const readTotals = async (budgets: readonly ApplicableBudget[]): Promise<BudgetTotals[]> => {
+    if (stateCacheMs > 0) {
+      const oldest = now() - stateCacheMs;
+      const cached = budgets.map((budget) => seenTotals.get(budget.counter.key));
+      if (cached.every((entry) => entry !== undefined && entry.atMs >= oldest)) {
+        return cached.map((entry) => (entry as { totals: BudgetTotals }).totals);
+      }
+    }
+    const totals = await sharedState.readBudgets(budgets.map((budget) => budget.counter));
+    remember(budgets, totals);
+    return totals;
+  };
 
+  // state() and reserve() of one request need the same budgets: work them out once.
+  const resolved = new WeakMap<RequestContext, ApplicableBudget[]>();
   const resolve = (context: RequestContext): ApplicableBudget[] => {
+    const known = resolved.get(context);
+    if (known) return known;
     const keyId = context.keyId;
     const budgets = applicableBudgets({
       budgets: options.budgets(),
@@ -124,6 +156,7 @@ export function createBudgetLayer(options: CreateBudgetLayerOptions): ManagedBud
       nowMs: now(),
     });
     for (const budget of budgets) tracked.set(budget.counter.key, budget);
+    resolved.set(context, budgets);
     return budgets;
   };
 
@@ -140,7 +173,7 @@ export function createBudgetLayer(options: CreateBudgetLayerOptions): ManagedBud
     async state(context) {
       const budgets = resolve(context);
       if (budgets.length === 0) return stateOf([], []);
-      return stateOf(budgets, await sharedState.readBudgets(budgets.map((budget) => budget.counter)));
+      return stateOf(budgets, await readTotals(budgets));
     },
 
     async reserve({ context, maxCostUsd }): Promise<BudgetReservation> {
@@ -162,6 +195,7 @@ export function createBudgetLayer(options: CreateBudgetLayerOptions): ManagedBud
         if (outcome.firstRefusal) notify(budget, 'limit', outcome.totals);
         throw refusal({ budget, reason: outcome.reason, totals: outcome.totals, maxCostUsd, nowMs: now() });
       }
+      remember(budgets, outcome.totals);
       let open = true;
       return {
         remainingUsd: stateOf(budgets, outcome.totals).remainingUsd,

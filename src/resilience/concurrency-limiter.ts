@@ -171,10 +171,6 @@ export class ConcurrencyLimiter {
         const heldMs = performance.now() - since;
         this.holdMs = this.holdMs === undefined ? heldMs : this.holdMs + this.options.alpha() * (heldMs - this.holdMs);
       }
-      if (this.held.size === 0 && this.renewer) {
-        clearInterval(this.renewer);
-        this.renewer = undefined;
-      }
       this.options.sharedState
         .releaseSlot({ key: this.options.key, holderId })
         .catch(this.options.onError)
@@ -183,7 +179,12 @@ export class ConcurrencyLimiter {
   }
 
   private renew(): void {
-    if (this.held.size === 0) return;
+    if (this.held.size === 0) {
+      // Stopped here rather than on every release, so that busy traffic does not churn timers.
+      if (this.renewer) clearInterval(this.renewer);
+      this.renewer = undefined;
+      return;
+    }
     this.options.sharedState
       .renewSlots({ key: this.options.key, holderIds: [...this.held.keys()], leaseMs: SLOT_LEASE_MS })
       .catch(this.options.onError);

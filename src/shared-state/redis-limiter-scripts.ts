@@ -159,3 +159,10 @@ for i = 2, #ARGV do redis.call('ZADD', KEYS[1], 'XX', expires, ARGV[i]) end
 redis.call('PEXPIRE', KEYS[1], int(tonumber(ARGV[1]) + 1000))
 return 1
 `;
+
+/** KEYS: slot set. ARGV: holder, channel, key name. Frees the slot and wakes waiters everywhere. */
+export const RELEASE_SLOT_SCRIPT = `
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('PUBLISH', ARGV[2], ARGV[3])
+return 1
+`;

@@ -10,6 +10,7 @@ import {
   DEBIT_SCRIPT,
   READ_BREAKER_SCRIPT,
   RECORD_SCRIPT,
+  RELEASE_SLOT_SCRIPT,
   RENEW_SLOTS_SCRIPT,
 } from './redis-limiter-scripts.js';
 import {
@@ -54,6 +55,7 @@ const SCRIPTS = {
   debit: script(DEBIT_SCRIPT),
   acquireSlot: script(ACQUIRE_SLOT_SCRIPT),
   renewSlots: script(RENEW_SLOTS_SCRIPT),
+  releaseSlot: script(RELEASE_SLOT_SCRIPT),
 };
 
 const PHASES: BreakerPhase[] = ['closed', 'open', 'half-open'];
@@ -233,16 +235,7 @@ export function createRedisSharedState(options: RedisSharedStateOptions): Shared
     },
 
     async releaseSlot(input) {
-      try {
-        await redis.zrem(slotKey(input.key), input.holderId);
-        await redis.publish(slotChannel, input.key);
-      } catch (error) {
-        throw new GatewayError({
-          code: 'internal',
-          message: `Shared state (Redis) failed: ${error instanceof Error ? error.message : String(error)}`,
-          cause: error,
-        });
-      }
+      await run(SCRIPTS.releaseSlot, [slotKey(input.key)], [input.holderId, slotChannel, input.key]);
     },
 
     onSlotReleased(key, listener) {
