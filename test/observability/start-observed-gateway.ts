@@ -14,7 +14,6 @@ import type { Ledger } from '../../src/ledger/ledger.js';
 import { createLogger, type Logger } from '../../src/logging/create-logger.js';
 import { createMetrics, type Metrics } from '../../src/metrics/create-metrics.js';
 import { createResilienceLayers, type ResilienceLayers } from '../../src/resilience/create-resilience-layers.js';
-import { createLedgerObserver } from '../../src/stages/settle/create-ledger-observer.js';
 
 /** A gateway with the ledger, metrics, admin API and dashboard mounted, on 127.0.0.1. */
 export interface ObservedGateway {
@@ -47,7 +46,7 @@ function readJson(request: IncomingMessage): Promise<unknown> {
 
 /**
  * Builds what the core will wire into `createGateway` (until it does): the SQLite ledger in a temp
- * folder as a settle observer, metrics, the admin API and the dashboard, budgets and breakers from the
+ * folder, metrics, the admin API and the dashboard, budgets and breakers from the
  * resilience layers, the exact cache. Budget webhooks point at a receiver in the test that hands each
  * alert to `admin.recordAlert`, as the budgets layer will call it directly.
  */
@@ -94,7 +93,8 @@ export async function startObservedGateway(options: {
     environment,
     logger,
     simulation: { sleep: async () => {} },
-    observers: [createLedgerObserver(ledger), metrics.observer, admin.observer, resilience.observer],
+    ledger,
+    observers: [metrics.observer, admin.observer, resilience.observer],
     guard: resilience.guard,
     budgets: resilience.budgets,
     cache,

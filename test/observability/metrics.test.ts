@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { UsageReport } from '../../src/report/query-usage.js';
+import { buildDashboardForTest } from './open-dashboard-browser.js';
+import { type PrometheusSample, parsePrometheusText, sumSamples } from './parse-prometheus-text.js';
+import { mixConfig, REQUEST_MIX, sendMixRequest } from './serve-request-mix.js';
+import { type ObservedGateway, startObservedGateway } from './start-observed-gateway.js';
+
+function close(actual: number, expected: number, what: string): void {
+  assert.ok(Math.abs(actual - expected) < 1e-9, `${what}: /metrics ${actual}, ledger ${expected}`);
+}
+
+describe('GET /metrics after a known mix of requests', () => {
+  let harness: ObservedGateway;
+  let built: Awaited<ReturnType<typeof buildDashboardForTest>>;
+  let samples: PrometheusSample[];
+  let text: string;
+  let totals: UsageReport['totals'];
+  const statuses: number[] = [];
+
+  before(async () => {
+    built = await buildDashboardForTest();
+    harness = await startObservedGateway({ config: mixConfig(0.0016), staticDir: built.directory });
+    for (const request of REQUEST_MIX) {
+      statuses.push((await sendMixRequest({ url: harness.url, request })).status);
+      await harness.cache.flush();
+    }
+    await harness.ledger.flush();
+    totals = (await harness.ledger.queryUsage({ from: 0, to: Date.now() + 1, groupBy: [] })).totals;
+    const response = await fetch(`${harness.url}/metrics`);
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
+    text = await response.text();
+    samples = parsePrometheusText(text);
+  });
+
+  after(async () => {
+    await harness?.close();
+    await built?.remove();
+  });
+
+  it('counts every request by status, outcome and route rule', () => {
+    assert.equal(sumSamples(samples, 'tollgate_requests_total'), REQUEST_MIX.length);
+    for (const status of new Set(statuses)) {
+      const expected = statuses.filter((value) => value === status).length;
+      assert.equal(
+        sumSamples(samples, 'tollgate_requests_total', { status: String(status) }),
+        expected,
+        `HTTP ${status}`,
+      );
+    }
+    assert.equal(sumSamples(samples, 'tollgate_requests_total', { outcome: 'upstream_error' }), 1);
+    assert.equal(sumSamples(samples, 'tollgate_requests_total', { outcome: 'client_error', status: '404' }), 1);
+    assert.equal(sumSamples(samples, 'tollgate_requests_total', { route_rule: 'cache' }), 1);
+    assert.equal(sumSamples(samples, 'tollgate_requests_total', { route_rule: 'complexity' }), 2);
+  });
+
+  it('sums tokens by type to what the ledger recorded', () => {
+    const tokens = (type: string) => sumSamples(samples, 'gen_ai_client_token_usage_sum', { gen_ai_token_type: type });
+    assert.equal(tokens('input_uncached'), totals.uncachedInputTokens);
+    assert.equal(tokens('input_cache_read'), totals.cacheReadInputTokens);
+    assert.equal(tokens('input_cache_write'), totals.cacheWriteInputTokens);
+    assert.equal(tokens('output'), totals.outputTokens);
+    assert.equal(tokens('reasoning'), totals.reasoningTokens);
+    assert.ok(tokens('output') > 0);
+    assert.match(text, /# TYPE gen_ai_client_token_usage histogram/);
+  });
+
+  it('adds up cost and baseline cost per tenant to the ledger', async () => {
+    close(sumSamples(samples, 'tollgate_cost_usd_total'), totals.costUsd, 'cost');
+    close(sumSamples(samples, 'tollgate_baseline_cost_usd_total'), totals.counterfactualCostUsd, 'baseline');
+    const byTenant = await harness.ledger.queryUsage({ from: 0, to: Date.now() + 1, groupBy: ['tenant'] });
+    for (const row of byTenant.rows) {
+      const tenant = row.group.tenant as string;
+      close(sumSamples(samples, 'tollgate_cost_usd_total', { tenant }), row.costUsd, `cost of ${tenant}`);
+    }
+  });
+
+  it('reports cache outcomes, attempts, retries and fallbacks', () => {
+    assert.equal(sumSamples(samples, 'tollgate_cache_requests_total', { status: 'hit-exact' }), 1);
+    assert.equal(
+      sumSamples(samples, 'tollgate_cache_requests_total', { status: 'bypass' }),
+      2,
+      'the two cache-off repeats',
+    );
+    // chain: flaky twice (a retry), then a fallback to oa-small; flaky-only: flaky twice (a retry).
+    const flaky = { provider: 'flaky', model: 'flaky-model' };
+    assert.equal(
+      sumSamples(samples, 'tollgate_attempts_total', { ...flaky, outcome: 'error', error_type: 'upstream_error' }),
+      4,
+    );
+    assert.equal(sumSamples(samples, 'tollgate_retries_total', flaky), 2);
+    assert.equal(sumSamples(samples, 'tollgate_fallbacks_total', flaky), 1);
+  });
+
+  it('has duration, first-token and overhead histograms', () => {
+    const answered = sumSamples(samples, 'tollgate_attempts_total') > 0;
+    assert.ok(answered);
+    const requestsWithAttempts = REQUEST_MIX.length - 2; // the cache hit and the unknown model made none
+    assert.equal(sumSamples(samples, 'gen_ai_client_operation_duration_seconds_count'), requestsWithAttempts);
+    assert.equal(
+      sumSamples(samples, 'gen_ai_client_operation_duration_seconds_count', { error_type: 'upstream_error' }),
+      1,
+    );
+    assert.equal(sumSamples(samples, 'gen_ai_server_time_to_first_token_seconds_count'), 1, 'the one stream');
+    assert.equal(sumSamples(samples, 'tollgate_overhead_seconds_count'), REQUEST_MIX.length);
+    assert.ok(sumSamples(samples, 'tollgate_overhead_seconds_bucket', { le: '+Inf' }) === REQUEST_MIX.length);
+  });
+
+  it('reads breakers, budgets and ledger health at scrape time', async () => {
+    const snapshot = await harness.resilience.snapshot();
+    for (const breaker of snapshot.breakers) {
+      const value = sumSamples(samples, 'tollgate_circuit_breaker_state', { deployment: breaker.deployment });
+      assert.equal(value, { closed: 0, 'half-open': 1, open: 2 }[breaker.phase], breaker.deployment);
+    }
+    assert.ok(snapshot.breakers.length >= 3);
+    const [budget] = snapshot.budgets;
+    assert.ok(budget);
+    assert.equal(
+      sumSamples(samples, 'tollgate_budget_utilisation_ratio', { budget: 'acme-daily' }),
+      budget.utilisation,
+    );
+    assert.equal(sumSamples(samples, 'tollgate_budget_limit_usd', { budget: 'acme-daily' }), 0.0016);
+    assert.equal(sumSamples(samples, 'tollgate_state_up'), 1);
+    assert.equal(sumSamples(samples, 'tollgate_ledger_events_total', { event: 'lost' }), 0);
+    assert.ok(samples.some((sample) => sample.name === 'nodejs_eventloop_lag_seconds'));
+  });
+});
