@@ -1,7 +1,10 @@
 /**
  * Conformance with the official OpenAI OpenAPI document: requests go through
- * `prism proxy <spec> <gateway> --errors`, which validates each request and the gateway's response
- * and turns any violation into an error response with an `sl-violations` header.
+ * `prism proxy <spec> <gateway> --errors`, which validates the gateway's responses against the
+ * document and turns any violation into an error response with an `sl-violations` header. prism is
+ * handed only the operations tested here, with every schema they reference (see
+ * select-openapi-operations.ts: same validation, a few seconds to start instead of ~50). It cannot
+ * read SSE, so streamed chunks are checked against the document's chunk schema here instead.
  *
  * The spec lives outside the repo (`../shared/data/openapi/openai-openapi.yaml`, or
  * TOLLGATE_OPENAPI_SPEC). CI always has it, so there a missing file fails; elsewhere the suite is
