@@ -12,7 +12,7 @@ import { createSeededRandom } from '../../providers/simulated/create-seeded-rand
 import { createMemorySharedState } from '../../shared-state/memory-shared-state.js';
 import type { BudgetLayer } from '../../stages/budget/budget-layer.js';
 import type { Trace, TraceRequest } from '../trace/trace-request.js';
-import { createSharedEmbedder } from './create-shared-embedder.js';
+import { createSharedEmbedder, type SharedEmbedder } from './create-shared-embedder.js';
 import { defaultReplayConfig } from './default-replay-config.js';
 import { injectRequest } from './inject-request.js';
 import { describeScenario, type PriceScenario } from './price-scenario.js';
@@ -43,8 +43,12 @@ export interface RunReplayOptions {
   logger?: Logger;
   /** An embedder for the semantic cache (default: the local model, loaded once for all configurations). */
   embedder?: Embedder;
+  /** Requests whose prompts are embedded ahead, in one batch (default 128; 0 turns prefetching off). */
+  prefetch?: number;
   /** Seed of the simulated providers' randomness. */
   seed?: number;
+  /** Time span of the cost-over-time buckets (default: the trace's), so that reports of parts of a trace add up. */
+  timeline?: { startMs: number; endMs: number };
 }
 
 /** Time buckets of the cost-over-time series. */
@@ -137,6 +141,21 @@ async function replayOne(lane: Lane, request: TraceRequest): Promise<void> {
   lane.collector.record({ requestId, request, response, latencyMs });
 }
 
+/**
+ * The text the semantic cache embeds for a request (its last user message, parts joined by newlines),
+ * to embed it ahead of time; a mismatch only means the cache embeds it itself when it gets there.
+ */
+function lastUserText(request: TraceRequest): string {
+  const messages = (request.body().messages ?? []) as { role?: unknown; content?: unknown }[];
+  const last = messages.at(-1);
+  if (last?.role !== 'user') return '';
+  if (typeof last.content === 'string') return last.content;
+  if (!Array.isArray(last.content)) return '';
+  return (last.content as { type?: unknown; text?: unknown }[])
+    .map((part) => (part.type === 'text' && typeof part.text === 'string' ? part.text : ''))
+    .join('\n');
+}
+
 function bucketEnds(startMs: number, endMs: number): number[] {
   const span = Math.max(1, endMs - startMs);
   return Array.from({ length: BUCKETS }, (_, index) => startMs + Math.round((span * (index + 1)) / BUCKETS));
@@ -183,13 +202,15 @@ export async function runReplay(options: RunReplayOptions): Promise<ReplayReport
     }
   }
 
-  let shared: Promise<Embedder> | undefined;
-  const embedder = (): Promise<Embedder> => {
-    shared ??= options.embedder
-      ? Promise.resolve(options.embedder)
-      : createLocalEmbedder().then((local) => createSharedEmbedder(local));
+  let shared: Promise<SharedEmbedder> | undefined;
+  const embedder = (): Promise<SharedEmbedder> => {
+    shared ??= (options.embedder ? Promise.resolve(options.embedder) : createLocalEmbedder()).then((inner) =>
+      createSharedEmbedder(inner),
+    );
     return shared;
   };
+  const semantic = variants.some((variant) => variant.config.cache.enabled && variant.config.cache.semantic.enabled);
+  const prefetch = semantic ? (options.prefetch ?? 128) : 0;
   const requests = trace.requests;
   const startMs = requests[0]?.atMs ?? 0;
   const endMs = requests.at(-1)?.atMs ?? startMs;
@@ -200,6 +221,14 @@ export async function runReplay(options: RunReplayOptions): Promise<ReplayReport
     }
     const progress = createReplayProgress({ output: options.progress, total: requests.length, label: 'replay' });
     for (const [done, request] of requests.entries()) {
+      if (prefetch > 0 && done % prefetch === 0) {
+        await (await embedder()).prefetch(
+          requests
+            .slice(done, done + prefetch)
+            .map(lastUserText)
+            .filter((text) => text.trim() !== ''),
+        );
+      }
       for (const lane of lanes) await replayOne(lane, request);
       progress.update(done + 1, request.atMs - startMs);
       // Let settles, budget releases and background stores of this request finish before the next.
@@ -217,7 +246,7 @@ export async function runReplay(options: RunReplayOptions): Promise<ReplayReport
 
   const baseline = lanes.find((lane) => lane.variant.name === 'baseline') as Lane;
   const trafficTokens = baseline.collector.trafficTokens();
-  const ends = bucketEnds(startMs, endMs);
+  const ends = bucketEnds(options.timeline?.startMs ?? startMs, options.timeline?.endMs ?? endMs);
   const timed = trace.format !== 'routerbench' && !trace.notes.some((note) => note.startsWith('No timestamps'));
   const spanMs = endMs - startMs;
   let projectionBasis: string | undefined;
