@@ -159,6 +159,8 @@ export function createRedisSemanticStore<T>(options: RedisSemanticStoreOptions<T
           return;
         }
         if (event.type === 'add') {
+          // Our own writes come back too; the writer indexed them already.
+          if (listener.has(event.id)) return;
           void readIndexData([event.id]).then(
             (entries) => {
               for (const entry of entries) listener.added(entry);

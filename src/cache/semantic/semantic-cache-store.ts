@@ -22,6 +22,8 @@ export interface SemanticEntryRecord<T> extends SemanticEntryIndexData {
 
 /** Receives changes made to a store by any instance sharing it. */
 export interface SemanticStoreListener {
+  /** Whether this instance already indexes an entry (a store can then skip fetching it). */
+  has(entryId: string): boolean;
   /** An entry was written (possibly one this instance already knows: must be idempotent). */
   added(entry: SemanticEntryIndexData): void;
   /** Entries were removed (evicted, cleared one by one, or deleted by another instance). */

@@ -140,6 +140,7 @@ export class SemanticCache<T> {
     this.candidates = Math.max(1, options.candidates ?? 4);
     this.defaultTtlMs = options.defaultTtlMs ?? 3_600_000;
     this.ready = this.backend.follow({
+      has: (entryId) => this.index.has(entryId),
       added: (entry) => this.indexEntry(entry),
       removed: (entryIds) => {
         for (const entryId of entryIds) this.index.remove(entryId);
