@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { KeyBudget } from '../budgets/parse-key-budget.js';
 import { formatKeyBudget, parseKeyBudget } from '../budgets/parse-key-budget.js';
 import { GatewayError } from '../spec/index.js';
@@ -8,6 +9,7 @@ import type { KeyStore, VirtualKeyRecord } from './key-store.js';
 /** Tenants follow the `x-tollgate-tenant` header's rule, so either way of naming one is the same. */
 const TENANT = /^[A-Za-z0-9._:/-]{1,64}$/;
 const MAX_NAME_LENGTH = 200;
+const MAX_CACHED_BUDGETS = 10_000;
 
 /** What {@link VirtualKeys.create} takes. */
 export interface CreateKeyInput {
@@ -70,13 +72,14 @@ function validate(input: CreateKeyInput): { tenant: string; name: string | undef
 export function createVirtualKeys(options: { store: KeyStore; now?: () => number }): VirtualKeys {
   const { store } = options;
   const now = options.now ?? Date.now;
-  const budgets = new Map<string, KeyBudget | undefined>();
+  // A key's budget never changes after creation, so it is looked up once per key in use.
+  const budgets = new LRUCache<string, { budget: KeyBudget | undefined }>({ max: MAX_CACHED_BUDGETS });
   const keyBudget = (keyId: string): KeyBudget | undefined => {
-    if (budgets.has(keyId)) return budgets.get(keyId);
+    const known = budgets.get(keyId);
+    if (known) return known.budget;
     const text = store.findById(keyId)?.budget;
     const budget = text === undefined ? undefined : parseKeyBudget(text);
-    // Bounded by the number of keys, and a key's budget never changes after creation.
-    budgets.set(keyId, budget);
+    budgets.set(keyId, { budget });
     return budget;
   };
   return {

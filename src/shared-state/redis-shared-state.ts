@@ -84,10 +84,12 @@ function totalsAt(values: number[], index: number): BudgetTotals {
  * A Redis outage surfaces as a GatewayError `internal` naming Redis, never as a silent pass.
  */
 export function createRedisSharedState(options: RedisSharedStateOptions): SharedState {
+  // While Redis is down a request should fail in a fraction of a second, not queue for many.
   const redis = new Redis(options.url, {
     enableAutoPipelining: true,
-    maxRetriesPerRequest: 2,
-    lazyConnect: false,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (times) => Math.min(times * 100, 1_000),
+    commandTimeout: 2_000,
   });
   redis.on('error', (error: Error) => options.onError?.(error));
   let subscriber: Redis | undefined;
@@ -262,6 +264,7 @@ export function createRedisSharedState(options: RedisSharedStateOptions): Shared
     },
 
     async ping() {
+      if (redis.status !== 'ready') return false;
       try {
         return (await redis.ping()) === 'PONG';
       } catch {
