@@ -108,8 +108,10 @@ export interface PendingLine {
   index: number;
   customId: string;
   body: string;
-  /** Tries so far whose result was not kept (retries); part of the line's request id. */
+  /** Tries so far whose result was not kept; part of the line's request id, so each try has its own ledger row. */
   attempt: number;
+  /** Of those, the failed ones (a budget wait is not a failure); capped by `batch.max_attempts`. */
+  failures: number;
 }
 
 /** How a line ended. */

@@ -63,6 +63,7 @@ export function batchMigrations(dialect: BatchDialect): string[][] {
   body TEXT,
   state TEXT NOT NULL,
   attempt ${integer} NOT NULL,
+  failures ${integer} NOT NULL,
   not_before ${integer} NOT NULL,
   outcome TEXT,
   status_code ${integer},

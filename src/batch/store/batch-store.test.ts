@@ -119,12 +119,14 @@ async function exercise(store: BatchStore): Promise<void> {
   assert.equal(await store.recordResult({ batchId: 'batch_a', index: 0, result: success('r0'), at: 10 }), true);
   // A second result for the same line is refused: one result per line, ever.
   assert.equal(await store.recordResult({ batchId: 'batch_a', index: 0, result: success('again'), at: 11 }), false);
-  await store.scheduleRetry({ batchId: 'batch_a', index: 1, attempt: 1, notBefore: 5_000 });
+  await store.scheduleRetry({ batchId: 'batch_a', index: 1, attempt: 1, failures: 1, notBefore: 5_000 });
   assert.deepEqual(
     (await store.pendingLines({ batchId: 'batch_a', now: 4_999, limit: 10 })).map((line) => line.index),
     [3, 4],
   );
-  assert.equal((await store.pendingLines({ batchId: 'batch_a', now: 5_000, limit: 10 }))[0]?.attempt, 1);
+  const retried = (await store.pendingLines({ batchId: 'batch_a', now: 5_000, limit: 10 }))[0];
+  assert.equal(retried?.attempt, 1);
+  assert.equal(retried?.failures, 1);
 
   const usage = await store.usage('batch_a');
   assert.equal(usage.costUsd, 0.001);

@@ -29,6 +29,7 @@ const LINE_COLUMNS = [
   'body',
   'state',
   'attempt',
+  'failures',
   'not_before',
   'outcome',
   'error',
@@ -250,6 +251,7 @@ ORDER BY created_at ${direction}, id ${direction} LIMIT ?`,
         body: line.body ?? null,
         state: line.inputError ? 'done' : 'pending',
         attempt: 0,
+        failures: 0,
         not_before: 0,
         outcome: line.inputError ? 'errored' : null,
         error: line.inputError ? JSON.stringify(line.inputError) : null,
@@ -364,7 +366,7 @@ WHERE status IN (${active}) AND (lease_owner IS NULL OR lease_owner = ? OR lease
   /** Pending lines due by `now`, in input order. */
   async pendingLines(options: { batchId: string; now: number; limit: number }): Promise<PendingLine[]> {
     const rows = await this.database.all({
-      sql: `SELECT line_index, custom_id, body, attempt FROM batch_lines
+      sql: `SELECT line_index, custom_id, body, attempt, failures FROM batch_lines
 WHERE batch_id = ? AND state = 'pending' AND not_before <= ? ORDER BY line_index LIMIT ?`,
       params: [options.batchId, options.now, options.limit],
     });
@@ -374,6 +376,7 @@ WHERE batch_id = ? AND state = 'pending' AND not_before <= ? ORDER BY line_index
       customId: String(row.custom_id),
       body: String(row.body),
       attempt: Number(row.attempt),
+      failures: Number(row.failures),
     }));
   }
 
@@ -404,11 +407,18 @@ WHERE batch_id = ? AND line_index = ? AND state = 'pending'`,
     return changed > 0;
   }
 
-  /** Runs a pending line again later, as its next attempt (a new request id). */
-  async scheduleRetry(options: { batchId: string; index: number; attempt: number; notBefore: number }): Promise<void> {
+  /** Runs a pending line again later, as its next attempt (a new request id), counting failures toward the cap. */
+  async scheduleRetry(options: {
+    batchId: string;
+    index: number;
+    attempt: number;
+    failures: number;
+    notBefore: number;
+  }): Promise<void> {
     await this.database.run({
-      sql: `UPDATE batch_lines SET attempt = ?, not_before = ? WHERE batch_id = ? AND line_index = ? AND state = 'pending'`,
-      params: [options.attempt, options.notBefore, options.batchId, options.index],
+      sql: `UPDATE batch_lines SET attempt = ?, failures = ?, not_before = ?
+WHERE batch_id = ? AND line_index = ? AND state = 'pending'`,
+      params: [options.attempt, options.failures, options.notBefore, options.batchId, options.index],
     });
   }
 
@@ -470,6 +480,23 @@ ORDER BY line_index LIMIT ?`,
       responseBody: optionalText(row.response_body),
       error: parseJson<LineError>(row.error),
     }));
+  }
+
+  /**
+   * Marks a job's pending lines cancelled or expired, only while the job is in one of `whileStatus`
+   * (a job that moved on keeps its lines as they are).
+   */
+  async closePendingLines(options: {
+    batchId: string;
+    outcome: 'canceled' | 'expired';
+    whileStatus: readonly BatchStatus[];
+    at: number;
+  }): Promise<number> {
+    return this.database.run({
+      sql: `UPDATE batch_lines SET state = 'done', outcome = ?, completed_at = ? WHERE batch_id = ? AND state = 'pending'
+  AND EXISTS (SELECT 1 FROM batch_jobs WHERE id = ? AND status IN (${placeholders(options.whileStatus.length)}))`,
+      params: [options.outcome, options.at, options.batchId, options.batchId, ...options.whileStatus],
+    });
   }
 
   /**

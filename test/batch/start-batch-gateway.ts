@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BatchLane, createBatchLane } from '../../src/batch/create-batch-lane.js';
+import type { BatchStoreTarget } from '../../src/batch/store/open-batch-store.js';
+import { type CreateGatewayOptions, createGateway, type Gateway } from '../../src/gateway/create-gateway.js';
+import { createLedger } from '../../src/ledger/create-ledger.js';
+import type { Ledger } from '../../src/ledger/ledger.js';
+import { createLogger } from '../../src/logging/create-logger.js';
+
+/** A gateway with the batch lane mounted in front of it, on 127.0.0.1 with an ephemeral port. */
+export interface BatchTestGateway {
+  gateway: Gateway;
+  lane: BatchLane;
+  /** e.g. `http://127.0.0.1:54321` */
+  url: string;
+  ledger: Ledger;
+  /** The folder holding the ledger and the job store. */
+  directory: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the lane's routes first, everything else through `gateway.handle`, counting interactive
+ * requests: what the core does once it mounts the lane (see docs/batch.md).
+ */
+export function serveWithLane(gateway: Pick<Gateway, 'handle'>, lane: BatchLane): Server {
+  return createServer((request, response) => {
+    lane.track(request, response);
+    if (!lane.handle(request, response)) gateway.handle(request, response);
+  });
+}
+
+/** Listens on 127.0.0.1, port 0; resolves with the base URL. */
+export function listen(server: Server): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+  });
+}
+
+/** Starts a gateway and its batch lane for a test: silent logs, a private ledger and job store. */
+export async function startBatchGateway(
+  options: CreateGatewayOptions & { store?: BatchStoreTarget } = {},
+): Promise<BatchTestGateway> {
+  const directory = mkdtempSync(join(tmpdir(), 'tollgate-batch-'));
+  const ledger = await createLedger({ kind: 'sqlite', path: join(directory, 'ledger.db') });
+  const gateway = await createGateway({
+    environment: {},
+    logger: createLogger({ level: 'silent' }),
+    simulation: { sleep: async () => {} },
+    ...options,
+    ledger,
+  });
+  const lane = await createBatchLane({
+    gateway,
+    store: options.store ?? { kind: 'sqlite', path: join(directory, 'batches.db') },
+  });
+  const server = serveWithLane(gateway, lane);
+  const url = await listen(server);
+  return {
+    gateway,
+    lane,
+    url,
+    ledger,
+    directory,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await lane.close();
+      await gateway.close();
+      await ledger.close();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls until `done` holds, failing after `timeoutMs`. */
+export async function waitFor<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  options: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<T> {
+  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${options.what ?? 'a condition'}`);
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 50));
+  }
+}
