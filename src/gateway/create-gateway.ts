@@ -116,16 +116,25 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
       throw new ConfigError('routing.learned_model: the learned classifier needs a router.json path');
     return createPolicyRouter({ config: routing, learned: await loadRouter(routing.learned_model) });
   };
-  // The tokenizer's tables take ~0.5 s to load and its first count another ~0.2 s: pay that at
-  // start, not on a user's first request.
-  preloadEncoding('o200k_base');
-  countChatRequestTokens({
-    model: 'warm-up',
-    stream: false,
-    messages: [
-      { role: 'user', content: [{ type: 'text', text: 'Warm the tokenizer up before the first request arrives.' }] },
-    ],
-  });
+  // The tokenizer's tables take ~0.5 s to load and its first count another ~0.2 s: when requests will
+  // be counted (limits, budgets, TPM buckets, virtual keys, the simulator), pay that at start, not on a
+  // user's first request; otherwise it loads only if a cut stream ever needs counting.
+  const config = runtime.config;
+  const counting =
+    config.server.max_input_tokens !== undefined ||
+    config.budgets.length > 0 ||
+    environment[config.server.master_key_env] !== undefined ||
+    config.providers.some((provider) => provider.limits.tpm !== undefined || provider.kind === 'simulated');
+  if (counting) {
+    preloadEncoding('o200k_base');
+    countChatRequestTokens({
+      model: 'warm-up',
+      stream: false,
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'Warm the tokenizer up before the first request arrives.' }] },
+      ],
+    });
+  }
   const ledger = options.ledger ?? (await createLedger(ledgerConfig(runtime, environment), { logger }));
   const ownCache = options.cache
     ? undefined

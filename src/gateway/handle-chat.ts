@@ -213,7 +213,8 @@ export async function handleChat(options: {
     const body = await readBody(incoming, core.runtime.config.server.max_body_bytes);
     const chatRequest = protocol.parseChatRequest(parseJsonBody(body));
     ending.request = chatRequest;
-    const inputTokens = countChatRequestTokens(chatRequest);
+    // Counting costs ~20 µs and a tokenizer in memory: only when a limit, a budget or a TPM bucket reads it.
+    const inputTokens = needsTokenCount(core, context) ? countChatRequestTokens(chatRequest) : 0;
     const maxInput = core.runtime.config.server.max_input_tokens;
     if (maxInput !== undefined && inputTokens > maxInput) {
       throw new GatewayError({
@@ -277,6 +278,17 @@ function forDeployment(
     settings: core.runtime.config.cache.prefix,
     warn: (message) => context.warnings.push(message),
   });
+}
+
+/** Whether anything on this request's path reads its input token count. */
+export function needsTokenCount(core: GatewayCore, context: RequestContext): boolean {
+  const config = core.runtime.config;
+  return (
+    config.server.max_input_tokens !== undefined ||
+    config.budgets.length > 0 ||
+    context.keyId !== undefined ||
+    config.providers.some((provider) => provider.limits.tpm !== undefined)
+  );
 }
 
 /** Default output allowance for the worst case when neither the client nor the tier sets one. */

@@ -52,7 +52,11 @@ function memo(encoding: TokenEncoding): LRUCache<string, number> {
   return cache;
 }
 
-function encoder(encoding: TokenEncoding): GptEncoding {
+/**
+ * The encoding itself (loaded on first use, once per process): every part of the gateway that needs
+ * a tokenizer goes through here, so the ~70 MB of tables exist once.
+ */
+export function encoder(encoding: TokenEncoding): GptEncoding {
   let loaded = encoders[encoding];
   if (loaded === undefined) {
     loaded = require(`gpt-tokenizer/cjs/encoding/${encoding}`) as GptEncoding;

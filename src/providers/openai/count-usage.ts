@@ -1,4 +1,5 @@
 import type { ChatRequest, ChatResponse, Usage } from '../../spec/index.js';
+import { countTextTokens as countTokens } from '../../tokens/count-tokens.js';
 
 // OpenAI's documented chat framing: about three tokens per message plus three to prime the reply.
 const TOKENS_PER_MESSAGE = 3;
@@ -9,8 +10,6 @@ const TOKENS_TO_PRIME_REPLY = 3;
  * `source: 'counted'`: it is an estimate of what the provider would bill, not its word.
  */
 export async function countUsage(options: { request: ChatRequest; content: ChatResponse['content'] }): Promise<Usage> {
-  // Loaded on demand: the encoder tables cost startup time that reported usage never needs.
-  const { countTokens } = await import('gpt-tokenizer');
   let inputTokens = TOKENS_TO_PRIME_REPLY;
   for (const message of options.request.messages) {
     inputTokens += TOKENS_PER_MESSAGE;
@@ -45,6 +44,5 @@ export async function countUsage(options: { request: ChatRequest; content: ChatR
 
 /** Counts the tokens of plain texts (embedding inputs) for a server that reported none. */
 export async function countTextTokens(texts: string[]): Promise<number> {
-  const { countTokens } = await import('gpt-tokenizer');
   return texts.reduce((sum, text) => sum + countTokens(text), 0);
 }

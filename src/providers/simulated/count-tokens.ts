@@ -1,4 +1,9 @@
-import { decode, encode } from 'gpt-tokenizer/encoding/o200k_base';
+import { encoder } from '../../tokens/count-tokens.js';
+
+// One copy of the tokenizer tables per process, loaded on first use (see src/tokens).
+const encode = (text: string, options: { disallowedSpecial: Set<string> }): number[] =>
+  encoder('o200k_base').encode(text, options);
+const decode = (tokens: readonly number[]): string => encoder('o200k_base').decode(tokens);
 
 /** Special-token text in a prompt is ordinary text to a tokenizer counting it, never an error. */
 const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };

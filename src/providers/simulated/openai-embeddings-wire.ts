@@ -1,4 +1,7 @@
-import { decode } from 'gpt-tokenizer/encoding/o200k_base';
+import { encoder } from '../../tokens/count-tokens.js';
+
+const decode = (tokens: readonly number[]): string => encoder('o200k_base').decode(tokens);
+
 import { countTextTokens } from './count-tokens.js';
 import { embedText } from './embed-text.js';
 import { invalidType, optionalPositiveInteger, parseJsonObject, requireString } from './parse-helpers.js';

@@ -50,7 +50,7 @@ export async function runFallbackChain<T>(options: {
   const attempts: AttemptLog[] = [];
   const sleep = options.sleep ?? sleepWithSignal;
   const signal = options.context.abort.signal;
-  let lastError: GatewayError = new GatewayError({ code: 'no_route', message: 'No deployment could be tried.' });
+  let lastError: GatewayError | undefined;
   for (const deployment of options.candidates) {
     for (let retry = 0; ; retry++) {
       if (signal.aborted) {
@@ -113,5 +113,9 @@ export async function runFallbackChain<T>(options: {
       return { ok: true, value, deployment, attempts };
     }
   }
-  return { ok: false, error: lastError, attempts };
+  return {
+    ok: false,
+    error: lastError ?? new GatewayError({ code: 'no_route', message: 'No deployment could be tried.' }),
+    attempts,
+  };
 }

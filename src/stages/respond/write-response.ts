@@ -50,7 +50,7 @@ export function startEventStream(response: ServerResponse, headers: GatewayHeade
     connection: 'keep-alive',
     'x-accel-buffering': 'no',
   });
-  response.flushHeaders();
+  // No flushHeaders(): the first output part is already in hand, and the headers leave with it in one write.
 }
 
 /** Writes a chunk, waiting for the socket to drain when the client reads slower than we write. */

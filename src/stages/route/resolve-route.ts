@@ -1,11 +1,11 @@
+import type { Runtime } from '../../gateway/create-runtime.js';
 import type { Deployment } from '../../gateway/deployment.js';
 import type { RequestContext } from '../../gateway/request-context.js';
-import type { Runtime } from '../../gateway/create-runtime.js';
 import { type ChatRequest, GatewayError } from '../../spec/index.js';
 import type { BudgetState } from '../budget/budget-layer.js';
 import type { LatencyEstimator } from './latency-estimator.js';
-import type { RouteDecision } from './route-decision.js';
 import { requiredCapabilities } from './required-capabilities.js';
+import type { RouteDecision } from './route-decision.js';
 
 /** Chooses among the tiers for `model: "auto"` (the policy router plugs in here). */
 export type AutoRouter = (input: AutoRouterInput) => RouteDecision;
