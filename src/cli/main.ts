@@ -4,7 +4,8 @@ import { runServeCommand } from './run-serve-command.js';
 const USAGE = `Usage: tollgate <command> [options]
 
 Commands:
-  serve [--config PATH] [--port N] [--host H]   run the gateway (default 127.0.0.1:4000)
+  serve [--config PATH] [--port N] [--host H] [--workers N|auto]
+                                                run the gateway (default 127.0.0.1:4000)
   report [--from ISO] [--to ISO] [--by a,b] [--format table|csv|json]
                                                 spend from the ledger, with savings
   router fit DATA --out router.json             train the learned router
