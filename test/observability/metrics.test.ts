@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { UsageReport } from '../../src/report/query-usage.js';
 import { buildDashboardForTest } from './open-dashboard-browser.js';
@@ -124,5 +125,18 @@ describe('GET /metrics after a known mix of requests', () => {
     assert.equal(sumSamples(samples, 'tollgate_state_up'), 1);
     assert.equal(sumSamples(samples, 'tollgate_ledger_events_total', { event: 'lost' }), 0);
     assert.ok(samples.some((sample) => sample.name === 'nodejs_eventloop_lag_seconds'));
+  });
+
+  it('has every series the sample Grafana dashboard queries', async () => {
+    const dashboard = await readFile(new URL('../../docs/grafana-dashboard.json', import.meta.url), 'utf8');
+    const queried = new Set(dashboard.match(/\b(?:tollgate|gen_ai)_[a-z_]+/g) ?? []);
+    assert.ok(queried.size >= 15, `the dashboard queries ${queried.size} series`);
+    const exported = new Set([...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((match) => match[1]));
+    const labelNames = new Set(samples.flatMap((sample) => Object.keys(sample.labels)));
+    for (const name of queried) {
+      if (labelNames.has(name)) continue;
+      const family = name.replace(/_(bucket|sum|count)$/, '');
+      assert.ok(exported.has(name) || exported.has(family), `${name} is not exported`);
+    }
   });
 });
