@@ -62,6 +62,9 @@ export interface CreateAttemptGuardOptions {
   logger: Logger;
 }
 
+/** How long successes are gathered before one breaker update on a shared store. */
+const SUCCESS_BATCH_MS = 100;
+
 /** A store outage is logged at most this often (the guard keeps serving meanwhile). */
 const ERROR_LOG_INTERVAL_MS = 10_000;
 
@@ -176,10 +179,45 @@ export function createAttemptGuard(options: CreateAttemptGuardOptions): ManagedA
     return waiting > 0;
   };
 
+  /**
+   * On a shared store, successes are counted in one call per deployment every SUCCESS_BATCH_MS
+   * rather than one per request; anything else (a failure, a probe) first flushes the deployment's
+   * pending successes, so the failure ratio is never judged without them.
+   */
+  const pendingSuccesses = new Map<string, { deployment: Deployment; count: number }>();
+  let flushTimer: NodeJS.Timeout | undefined;
+  const flushSuccesses = (only?: string): void => {
+    for (const [id, pending] of pendingSuccesses) {
+      if (only !== undefined && id !== only) continue;
+      pendingSuccesses.delete(id);
+      send(pending.deployment, 'success', false, pending.count);
+    }
+  };
+
   const record = (deployment: Deployment, outcome: 'success' | 'failure' | 'ignored', probe: boolean): void => {
+    if (outcome === 'success' && !probe && sharedState.kind === 'redis') {
+      const pending = pendingSuccesses.get(deployment.id);
+      if (pending) pending.count++;
+      else pendingSuccesses.set(deployment.id, { deployment, count: 1 });
+      flushTimer ??= setTimeout(() => {
+        flushTimer = undefined;
+        flushSuccesses();
+      }, SUCCESS_BATCH_MS).unref();
+      return;
+    }
+    if (outcome !== 'ignored' || probe) flushSuccesses(deployment.id);
+    send(deployment, outcome, probe, 1);
+  };
+
+  const send = (
+    deployment: Deployment,
+    outcome: 'success' | 'failure' | 'ignored',
+    probe: boolean,
+    count: number,
+  ): void => {
     const settings = breakerSettings(options.breaker());
     sharedState
-      .recordOutcome({ key: deployment.id, settings, outcome, probe })
+      .recordOutcome({ key: deployment.id, settings, outcome, probe, count })
       .then((state) => {
         const before = phases.get(deployment.id) ?? 'closed';
         phases.set(deployment.id, state.phase);
@@ -285,6 +323,9 @@ export function createAttemptGuard(options: CreateAttemptGuardOptions): ManagedA
     limiters: () => [...limiters],
 
     close() {
+      if (flushTimer) clearTimeout(flushTimer);
+      flushTimer = undefined;
+      flushSuccesses();
       for (const limiter of limiters.values()) limiter.close();
     },
   };

@@ -139,6 +139,7 @@ export async function createResilienceLayers(options: CreateResilienceLayersOpti
     ready: () => sharedState.ping(),
     async close() {
       guard.close();
+      observer.flush();
       await Promise.allSettled([
         options.sharedState ? undefined : sharedState.close(),
         options.keyStore ? undefined : keyStore.close(),

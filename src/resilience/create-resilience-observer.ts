@@ -1,4 +1,7 @@
-import type { SharedState } from '../shared-state/shared-state.js';
+import type { BucketSpec, SharedState } from '../shared-state/shared-state.js';
+
+const DEBIT_BATCH_MS = 100;
+
 import type { SettledRequest, SettleObserver } from '../stages/settle/settled-request.js';
 import { type ManagedAttemptGuard, tpmBucket } from './create-attempt-guard.js';
 
@@ -24,9 +27,29 @@ export function createResilienceObserver(options: {
   sharedState: SharedState;
   guard: ManagedAttemptGuard;
   onError: (error: unknown) => void;
-}): SettleObserver & { counters: AttemptCounters } {
+}): SettleObserver & { counters: AttemptCounters; flush(): void } {
   const { tracker } = options.guard;
   const counters: AttemptCounters = { requests: 0, attempts: 0, retries: 0, fallbacks: 0 };
+  // On a shared store, output tokens are charged in one call per bucket every DEBIT_BATCH_MS.
+  const pendingDebits = new Map<string, { bucket: BucketSpec; amount: number }>();
+  let flushTimer: NodeJS.Timeout | undefined;
+  const flush = (): void => {
+    flushTimer = undefined;
+    for (const { bucket, amount } of pendingDebits.values()) {
+      options.sharedState.debitBucket({ bucket, amount }).catch(options.onError);
+    }
+    pendingDebits.clear();
+  };
+  const debit = (bucket: BucketSpec, amount: number): void => {
+    if (options.sharedState.kind !== 'redis') {
+      options.sharedState.debitBucket({ bucket, amount }).catch(options.onError);
+      return;
+    }
+    const pending = pendingDebits.get(bucket.key);
+    if (pending) pending.amount += amount;
+    else pendingDebits.set(bucket.key, { bucket, amount });
+    flushTimer ??= setTimeout(flush, DEBIT_BATCH_MS).unref();
+  };
   const observeSpeed = (settled: SettledRequest): void => {
     const answering = settled.attempts.at(-1);
     if (!answering || answering.error || !answering.usage || settled.outcome !== 'success') return;
@@ -39,6 +62,10 @@ export function createResilienceObserver(options: {
   };
   return {
     counters,
+    flush() {
+      if (flushTimer) clearTimeout(flushTimer);
+      flush();
+    },
     onSettled(settled) {
       if (settled.attempts.length === 0) return;
       counters.requests++;
@@ -51,9 +78,7 @@ export function createResilienceObserver(options: {
         }
         const bucket = tpmBucket(attempt.deployment);
         const output = attempt.usage?.outputTokens ?? 0;
-        if (bucket && output > 0) {
-          options.sharedState.debitBucket({ bucket, amount: output }).catch(options.onError);
-        }
+        if (bucket && output > 0) debit(bucket, output);
       }
       observeSpeed(settled);
       const answering = settled.attempts.at(-1);

@@ -96,7 +96,7 @@ function open(record: BreakerRecord, settings: BreakerSettings, nowMs: number): 
  */
 export function recordBreakerOutcome(options: {
   record: BreakerRecord;
-  input: Pick<RecordOutcomeInput, 'outcome' | 'probe' | 'settings'>;
+  input: Pick<RecordOutcomeInput, 'outcome' | 'probe' | 'settings' | 'count'>;
   nowMs: number;
 }): BreakerState {
   const { record, nowMs } = options;
@@ -121,8 +121,9 @@ export function recordBreakerOutcome(options: {
     record.successes[slot] = 0;
     record.failures[slot] = 0;
   }
-  if (outcome === 'success') record.successes[slot] = (record.successes[slot] ?? 0) + 1;
-  else record.failures[slot] = (record.failures[slot] ?? 0) + 1;
+  const count = Math.max(1, options.input.count ?? 1);
+  if (outcome === 'success') record.successes[slot] = (record.successes[slot] ?? 0) + count;
+  else record.failures[slot] = (record.failures[slot] ?? 0) + count;
   if (record.phase !== 'closed') return breakerStateOf(record, nowMs);
   let total = 0;
   let failed = 0;

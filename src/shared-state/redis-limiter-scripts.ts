@@ -59,7 +59,7 @@ return {1, probe}
 
 /**
  * KEYS: breaker. ARGV: outcome (s, f, i), probe (0/1), failure ratio, window ms, min requests,
- * cooldown ms. Returns {phase (0 closed, 1 open, 2 half-open), retry-in ms}.
+ * cooldown ms, count. Returns {phase (0 closed, 1 open, 2 half-open), retry-in ms}.
  */
 export const RECORD_SCRIPT = `${PRELUDE}
 local b = KEYS[1]
@@ -77,7 +77,13 @@ local function state()
   return {0, 0}
 end
 local function reset()
-  for s = 0, SLOTS - 1 do redis.call('HDEL', b, 'i' .. s, 's' .. s, 'f' .. s) end
+  local fields = {}
+  for s = 0, SLOTS - 1 do
+    fields[#fields + 1] = 'i' .. s
+    fields[#fields + 1] = 's' .. s
+    fields[#fields + 1] = 'f' .. s
+  end
+  redis.call('HDEL', b, unpack(fields))
 end
 local function open()
   phase = 'open'
@@ -103,14 +109,22 @@ local slot = index % SLOTS
 if tonumber(redis.call('HGET', b, 'i' .. slot)) ~= index then
   redis.call('HSET', b, 'i' .. slot, int(index), 's' .. slot, 0, 'f' .. slot, 0)
 end
-if outcome == 's' then redis.call('HINCRBY', b, 's' .. slot, 1) else redis.call('HINCRBY', b, 'f' .. slot, 1) end
+local count = math.max(1, tonumber(ARGV[7]) or 1)
+if outcome == 's' then redis.call('HINCRBY', b, 's' .. slot, count) else redis.call('HINCRBY', b, 'f' .. slot, count) end
 if phase ~= 'closed' then return state() end
+local fields = {}
+for s = 0, SLOTS - 1 do
+  fields[#fields + 1] = 'i' .. s
+  fields[#fields + 1] = 's' .. s
+  fields[#fields + 1] = 'f' .. s
+end
+local v = redis.call('HMGET', b, unpack(fields))
 local total, failed = 0, 0
 for s = 0, SLOTS - 1 do
-  local v = redis.call('HMGET', b, 'i' .. s, 's' .. s, 'f' .. s)
-  if v[1] and tonumber(v[1]) > index - SLOTS then
-    total = total + (tonumber(v[2]) or 0) + (tonumber(v[3]) or 0)
-    failed = failed + (tonumber(v[3]) or 0)
+  local at = 3 * s
+  if v[at + 1] and tonumber(v[at + 1]) > index - SLOTS then
+    total = total + (tonumber(v[at + 2]) or 0) + (tonumber(v[at + 3]) or 0)
+    failed = failed + (tonumber(v[at + 3]) or 0)
   end
 end
 if total >= minRequests and failed / total >= ratio then open() end

@@ -208,6 +208,7 @@ export function createRedisSharedState(options: RedisSharedStateOptions): Shared
           settings.windowMs,
           settings.minRequests,
           settings.cooldownMs,
+          Math.max(1, input.count ?? 1),
         ],
       );
       return breakerState(numbers(reply));

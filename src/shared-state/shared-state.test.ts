@@ -234,6 +234,19 @@ function contract(name: string, open: () => SharedState): void {
       assert.deepEqual(await state.admitAttempt({ breaker, takes: [] }), { admitted: true, probe: false });
     });
 
+    it('counts batched outcomes as many', async () => {
+      const key = `${run}:batched`;
+      await state.recordOutcome({ key, settings: BREAKER, outcome: 'success', probe: false, count: 5 });
+      assert.equal(
+        (await state.recordOutcome({ key, settings: BREAKER, outcome: 'failure', probe: false, count: 4 })).phase,
+        'closed',
+      );
+      assert.equal(
+        (await state.recordOutcome({ key, settings: BREAKER, outcome: 'failure', probe: false })).phase,
+        'open',
+      );
+    });
+
     it('limits concurrency slots, wakes waiters on release and lets lapsed leases go', async () => {
       const slots = key('slots');
       let woken = 0;

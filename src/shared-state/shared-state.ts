@@ -165,6 +165,8 @@ export interface RecordOutcomeInput {
   outcome: 'success' | 'failure' | 'ignored';
   /** The attempt was admitted as a half-open probe. */
   probe: boolean;
+  /** How many outcomes of this kind (successes are batched; default 1). Ignored for probes. */
+  count?: number;
 }
 
 /** Nano-dollars per USD: counters are integers in both stores. */
