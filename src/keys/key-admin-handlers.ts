@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError } from '../spec/index.js';
-import { authenticate } from '../stages/auth/authenticate.js';
 import { parseJsonBody, readBody } from '../stages/parse/read-body.js';
 import { sendJson } from '../stages/respond/write-response.js';
 import type { VirtualKeys } from './create-virtual-keys.js';
 import type { VirtualKeyRecord } from './key-store.js';
+import { requireMasterKey } from './require-master-key.js';
 
 /** A node:http handler in the route table's shape. */
 export type AdminHandler = (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<void>;
@@ -52,12 +52,7 @@ export function createKeyAdminHandlers(options: {
   masterKey: () => string | undefined;
 }): KeyAdminHandlers {
   const { keys } = options;
-  const requireMaster = (request: IncomingMessage): void => {
-    const masterKey = options.masterKey();
-    if (masterKey === undefined) return;
-    const caller = authenticate({ headers: request.headers, masterKey, keys: undefined });
-    if (!caller.master) throw new GatewayError({ code: 'permission', message: 'This route needs the master key.' });
-  };
+  const requireMaster = (request: IncomingMessage): void => requireMasterKey(request, options.masterKey());
 
   const create: AdminHandler = async (request, response) => {
     requireMaster(request);

@@ -1,3 +1,5 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createBudgetAdminHandler } from '../budgets/budget-admin-handler.js';
 import { type BudgetSnapshot, createBudgetLayer, type ManagedBudgetLayer } from '../budgets/create-budget-layer.js';
 import { createBudgetWebhookSender } from '../budgets/send-budget-webhook.js';
 import type { ConfigFile } from '../config/config-schema.js';
@@ -48,8 +50,8 @@ export interface ResilienceLayers {
   observer: SettleObserver;
   /** Virtual keys; `keys.resolver` goes to `core.keys`. */
   keys: VirtualKeys;
-  /** /admin/keys handlers. */
-  admin: KeyAdminHandlers;
+  /** /admin/keys handlers and `GET /admin/budgets`. */
+  admin: KeyAdminHandlers & { budgets: (request: IncomingMessage, response: ServerResponse) => Promise<void> };
   /** Metrics numbers. */
   snapshot(): Promise<ResilienceSnapshot>;
   /** Whether the shared state answers (for /readyz). */
@@ -105,7 +107,11 @@ export async function createResilienceLayers(options: CreateResilienceLayersOpti
     logger,
   });
   const observer = createResilienceObserver({ sharedState, guard, onError });
-  const admin = createKeyAdminHandlers({ keys, masterKey: options.masterKey ?? (() => undefined) });
+  const masterKey = options.masterKey ?? (() => undefined);
+  const admin = {
+    ...createKeyAdminHandlers({ keys, masterKey }),
+    budgets: createBudgetAdminHandler({ budgets, masterKey }),
+  };
 
   return {
     sharedState,

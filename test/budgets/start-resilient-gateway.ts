@@ -41,7 +41,7 @@ export function uniquePrefix(): string {
 
 /**
  * Starts a gateway on 127.0.0.1:0 with `createResilienceLayers` passed as `budgets`, `guard`, an
- * observer and `core.keys`, and /admin/keys mounted in front, exactly as the wiring instructions say.
+ * observer and `core.keys`, and /admin/keys and /admin/budgets mounted in front, exactly as the wiring instructions say.
  * The simulated provider runs on an instant clock unless `simulation` says otherwise (`{}` is real time,
  * so that requests overlap as they would in production).
  */
@@ -76,11 +76,17 @@ export async function startResilientGateway(options: {
   const handle = gateway.handle;
   const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://gateway.invalid');
-    if (!url.pathname.startsWith('/admin/keys')) {
+    const admin =
+      url.pathname === '/admin/budgets'
+        ? layers.admin.budgets(request, response)
+        : url.pathname.startsWith('/admin/keys')
+          ? layers.admin.handle(request, response, url)
+          : undefined;
+    if (!admin) {
       handle(request, response);
       return;
     }
-    layers.admin.handle(request, response, url).catch((error: unknown) => {
+    admin.catch((error: unknown) => {
       sendError({ response, protocol: openAiProtocol, error: toGatewayError(error), headers: {} });
     });
   });

@@ -95,6 +95,13 @@ describe('virtual keys through a real gateway', () => {
       return true;
     });
 
+    assert.equal((await admin('/admin/budgets', {}, null)).status, 401);
+    const budgets = (await (await admin('/admin/budgets')).json()) as {
+      data: { name: string; limit_usd: number; spent_usd: number; level: string }[];
+    };
+    const keyBudget = budgets.data.find((budget) => budget.name === `key:${key.id}/day`);
+    assert.ok(keyBudget && keyBudget.limit_usd === 0.05 && keyBudget.spent_usd > 0, JSON.stringify(budgets));
+
     const revoked = await admin(`/admin/keys/${key.id}`, { method: 'DELETE' });
     assert.equal(revoked.status, 200);
     assert.equal(((await revoked.json()) as { status: string }).status, 'revoked');
