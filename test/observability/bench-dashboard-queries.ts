@@ -55,7 +55,8 @@ async function fillLedger(): Promise<void> {
       const cacheStatus = pick(caches);
       const record: RequestRecord = {
         requestId: `req-${offset + index}`,
-        startedAt: now - Math.floor(random() * 30 * DAY_MS),
+        // Rows arrive in time order, as a ledger is written, with a little jitter.
+        startedAt: Math.floor(now - 30 * DAY_MS + ((offset + index) * 30 * DAY_MS) / ROWS + random() * 1_000),
         // Skewed like real traffic: a few tenants send most requests.
         tenant: `tenant-${Math.floor(random() ** 3 * 200)}`,
         feature: `feature-${Math.floor(random() ** 2 * 12)}`,
@@ -119,16 +120,16 @@ for (const [label, days, bucket] of [
   ['30d', 30, 'day'],
 ] as const) {
   const range = `from=${now - days * DAY_MS}&to=${now + 1}`;
+  // What the dashboard asks on each refresh (src/dashboard/app/main.ts), plus a filtered request list.
   const paths = [
     `/admin/usage?${range}&by=tenant`,
     `/admin/usage?${range}&by=feature`,
-    `/admin/usage?${range}&by=model`,
-    `/admin/usage?${range}&by=tier,route`,
+    `/admin/usage?${range}&by=model,tier,route`,
     `/admin/timeseries?${range}&bucket=${bucket}&series=tenant`,
-    `/admin/timeseries?${range}&bucket=${bucket}`,
     `/admin/requests?limit=50&from=${now - days * DAY_MS}`,
     `/admin/requests?limit=50&from=${now - days * DAY_MS}&tenant=tenant-7&cache=miss`,
   ];
+
   await timed(paths[0] as string);
   const one: string[] = [];
   for (const item of paths)

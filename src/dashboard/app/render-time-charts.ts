@@ -56,14 +56,44 @@ export function renderSpendChart(container: HTMLElement, response: TimeSeriesRes
   });
 }
 
+/** Sums of one bucket over every series. */
+interface BucketSums {
+  requests: number;
+  cacheHits: number;
+  uncachedInputTokens: number;
+  cacheReadInputTokens: number;
+  cacheWriteInputTokens: number;
+}
+
+/** Buckets summed over all series: one query per refresh serves both the stacked and the total charts. */
+function sumBuckets(response: TimeSeriesResponse): Map<number, BucketSums> {
+  const sums = new Map<number, BucketSums>();
+  for (const point of response.points) {
+    const sum = sums.get(point.bucketStart) ?? {
+      requests: 0,
+      cacheHits: 0,
+      uncachedInputTokens: 0,
+      cacheReadInputTokens: 0,
+      cacheWriteInputTokens: 0,
+    };
+    sum.requests += point.requests;
+    sum.cacheHits += point.cacheHits;
+    sum.uncachedInputTokens += point.uncachedInputTokens;
+    sum.cacheReadInputTokens += point.cacheReadInputTokens;
+    sum.cacheWriteInputTokens += point.cacheWriteInputTokens;
+    sums.set(point.bucketStart, sum);
+  }
+  return sums;
+}
+
 /** The gateway's cache hit rate and the providers' prefix-cache share of input tokens, per bucket. */
 export function renderCacheChart(container: HTMLElement, response: TimeSeriesResponse): void {
   if (response.points.length === 0 && empty(container)) return;
   const starts = bucketStarts(response);
-  const byBucket = new Map(response.points.map((point) => [point.bucketStart, point]));
+  const byBucket = sumBuckets(response);
   const hits = starts.map((start) => {
     const point = byBucket.get(start);
-    return point && point.requests > 0 ? point.cacheHitShare : null;
+    return point && point.requests > 0 ? point.cacheHits / point.requests : null;
   });
   const prefix = starts.map((start) => {
     const point = byBucket.get(start);
