@@ -53,6 +53,8 @@ interface Ending {
   reservation: BudgetReservation | undefined;
   /** For cache hits: what the original answer cost (the saving). */
   cachedAnswer: CachedAnswer | undefined;
+  /** Set once the request is on record: a failure after that (a write to a closed socket) must not record it twice. */
+  settledCostUsd: number | undefined;
 }
 
 function outcomeOf(ending: Ending): RequestOutcome {
@@ -65,6 +67,7 @@ function outcomeOf(ending: Ending): RequestOutcome {
 
 /** Settles a request and returns its cost (for headers and the final stream frame). */
 function settle(core: GatewayCore, context: RequestContext, ending: Ending): number {
+  if (ending.settledCostUsd !== undefined) return ending.settledCostUsd;
   const priced = priceAttempts({ attempts: ending.attempts, baseline: core.runtime.baseline, usage: ending.usage });
   if (ending.cachedAnswer) {
     const baselinePrice = core.runtime.baseline?.price;
@@ -107,6 +110,7 @@ function settle(core: GatewayCore, context: RequestContext, ending: Ending): num
     httpStatus: ending.httpStatus,
     warnings: context.warnings,
   });
+  ending.settledCostUsd = priced.costUsd;
   return priced.costUsd;
 }
 
@@ -129,7 +133,7 @@ function answerHeaders(options: {
     ...baseHeaders(context),
     'x-tollgate-provider': options.provider,
     'x-tollgate-model': options.model,
-    'x-tollgate-route': options.route,
+    'x-tollgate-route': headerSafe(options.route),
     'x-tollgate-cache': ending.cacheStatus,
     'x-tollgate-attempts': String(options.attempts),
     'x-tollgate-overhead-ms': options.overheadMs.toFixed(2),
@@ -137,8 +141,13 @@ function answerHeaders(options: {
   const remaining = ending.reservation?.remainingUsd;
   if (remaining !== undefined) headers['x-tollgate-budget-remaining-usd'] = remaining.toFixed(6);
   if (options.simulated) headers['x-tollgate-simulated'] = 'true';
-  if (context.warnings.length > 0) headers['x-tollgate-warning'] = context.warnings.join('; ').replace(/[\r\n]/g, ' ');
+  if (context.warnings.length > 0) headers['x-tollgate-warning'] = headerSafe(context.warnings.join('; '));
   return headers;
+}
+
+/** HTTP header values are Latin-1 without controls: arrows become `->`, anything else outside ASCII `?`. */
+function headerSafe(value: string): string {
+  return value.replace(/→/g, '->').replace(/[^\x20-\x7e]/g, '?');
 }
 
 /** Counts usage with the tokenizer when the provider reported none (a cut or abandoned stream). */
@@ -204,6 +213,7 @@ export async function handleChat(options: {
     overheadMs: 0,
     reservation: undefined,
     cachedAnswer: undefined,
+    settledCostUsd: undefined,
   };
   try {
     const caller = authenticate({ headers: incoming.headers, masterKey: core.masterKey, keys: core.keys });

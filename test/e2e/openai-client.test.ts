@@ -40,6 +40,15 @@ describe('the official openai client against the embedded default (simulated pro
     assert.ok(Number(response.headers.get('x-tollgate-overhead-ms')) >= 0);
   });
 
+  it('routes model "auto" by complexity and says why in x-tollgate-route', async () => {
+    const { data, response } = await client.chat.completions
+      .create({ model: 'auto', messages: [{ role: 'user', content: 'Thanks!' }] })
+      .withResponse();
+    assert.ok((data.choices[0]?.message.content ?? '').length > 0);
+    assert.match(response.headers.get('x-tollgate-route') ?? '', /^complexity: complexity 0\.\d+.* -> fast/);
+    assert.equal(response.headers.get('x-tollgate-model'), 'sim-small');
+  });
+
   it('streams with include_usage: text deltas, then a usage chunk carrying the cost', async () => {
     const stream = await client.chat.completions.create({
       model: 'balanced',

@@ -4,10 +4,10 @@ import { validateConfig } from '../../config/load-config.js';
 import { createRuntime } from '../../gateway/create-runtime.js';
 import type { RequestContext } from '../../gateway/request-context.js';
 import { openAiProtocol } from '../../protocols/openai/openai-protocol.js';
+import { createSimulatedTransport } from '../../providers/simulated/create-simulated-transport.js';
 import type { BudgetState } from '../../stages/budget/budget-layer.js';
 import { type LatencyEstimator, noLatencyData } from '../../stages/route/latency-estimator.js';
 import { resolveRoute } from '../../stages/route/resolve-route.js';
-import { createSimulatedTransport } from '../../providers/simulated/create-simulated-transport.js';
 import { createPolicyRouter } from './create-policy-router.js';
 
 const document = {
@@ -42,7 +42,16 @@ function context(directives: Partial<RequestContext['directives']> = {}): Reques
     startedAt: 0,
     startedAtEpochMs: 0,
     protocol: openAiProtocol,
-    directives: { tenant: 't', feature: 'f', dataResidency: 'any', latencyBudgetMs: undefined, minQuality: undefined, cache: 'on', priority: 'interactive', ...directives },
+    directives: {
+      tenant: 't',
+      feature: 'f',
+      dataResidency: 'any',
+      latencyBudgetMs: undefined,
+      minQuality: undefined,
+      cache: 'on',
+      priority: 'interactive',
+      ...directives,
+    },
     keyId: undefined,
     warnings: [],
     abort: new AbortController(),
@@ -55,10 +64,20 @@ const simple = 'Hi, thanks!';
 const hard =
   'Prove step by step that the algorithm below runs in O(n log n), then refactor it:\n```python\ndef f(xs):\n    return sorted(xs)\n```\nThen:\n1. Analyse the trade-offs for our financial compliance audit.\n2. Derive the recurrence T(n) = 2T(n/2) + n and compare it with the integral bound.\n3. Justify each step; the answer must be valid JSON.';
 
-function route(options: { text: string; budget?: BudgetState; directives?: Partial<RequestContext['directives']>; latency?: LatencyEstimator; extra?: Record<string, unknown> }) {
+function route(options: {
+  text: string;
+  budget?: BudgetState;
+  directives?: Partial<RequestContext['directives']>;
+  latency?: LatencyEstimator;
+  extra?: Record<string, unknown>;
+}) {
   const { runtime, router } = setup(options.extra);
   return resolveRoute({
-    request: { model: 'auto', messages: [{ role: 'user', content: [{ type: 'text', text: options.text }] }], stream: false },
+    request: {
+      model: 'auto',
+      messages: [{ role: 'user', content: [{ type: 'text', text: options.text }] }],
+      stream: false,
+    },
     context: context(options.directives),
     runtime,
     autoRouter: router,
@@ -87,11 +106,17 @@ describe('the policy router', () => {
   });
 
   it('moves one tier cheaper past fallback_at and to the cheapest past throttle_at, saying budget', () => {
-    const fallback = route({ text: hard, budget: { level: 'fallback', utilisation: 0.85, budget: 'tenant:t/day', remainingUsd: 1 } });
+    const fallback = route({
+      text: hard,
+      budget: { level: 'fallback', utilisation: 0.85, budget: 'tenant:t/day', remainingUsd: 1 },
+    });
     assert.equal(fallback.tier, 'balanced');
     assert.equal(fallback.rule, 'budget');
     assert.match(fallback.reason, /tenant:t\/day at 85%/);
-    const throttle = route({ text: hard, budget: { level: 'throttle', utilisation: 0.97, budget: 'tenant:t/day', remainingUsd: 0.1 } });
+    const throttle = route({
+      text: hard,
+      budget: { level: 'throttle', utilisation: 0.97, budget: 'tenant:t/day', remainingUsd: 0.1 },
+    });
     assert.equal(throttle.tier, 'fast');
     assert.equal(throttle.rule, 'budget');
   });
@@ -105,7 +130,10 @@ describe('the policy router', () => {
     const extra = {
       tiers: { ...document.tiers, fast: { ...document.tiers.fast, task_types: ['sentiment', 'classification'] } },
     };
-    const sentiment = route({ text: 'Classify the sentiment of this review as positive or negative: "I love it"', extra });
+    const sentiment = route({
+      text: 'Classify the sentiment of this review as positive or negative: "I love it"',
+      extra,
+    });
     assert.equal(sentiment.tier, 'fast');
     const other = route({ text: 'Translate "good morning" into French.', extra });
     assert.notEqual(other.tier, 'fast');
