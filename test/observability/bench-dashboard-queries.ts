@@ -16,6 +16,7 @@ import { createAdminHandlers } from '../../src/admin/create-admin-handlers.js';
 import { createLedger } from '../../src/ledger/create-ledger.js';
 import { REQUEST_COLUMNS, toRow } from '../../src/ledger/ledger-columns.js';
 import type { RequestRecord } from '../../src/ledger/ledger-record.js';
+import { ROLLUP_TABLE, rollupInsertSql } from '../../src/ledger/usage-rollup.js';
 import { createLogger } from '../../src/logging/create-logger.js';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
@@ -116,7 +117,7 @@ async function timed(path: string): Promise<number> {
 
 for (const [label, days, bucket] of [
   ['24h', 1, 'hour'],
-  ['7d', 7, 'hour'],
+  ['7d', 7, 'day'],
   ['30d', 30, 'day'],
 ] as const) {
   const range = `from=${now - days * DAY_MS}&to=${now + 1}`;
