@@ -4,7 +4,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLocalEmbedder, LOCAL_EMBEDDER_ID } from '../../src/cache/embedders/create-local-embedder.js';
-import { DEFAULT_MAX_EXTRA_WORDS, DEFAULT_MIN_OVERLAP } from '../../src/cache/semantic/verify-match.js';
+import {
+  DEFAULT_MAX_EXTRA_WORDS,
+  DEFAULT_MIN_CONTENT_WORDS,
+  DEFAULT_MIN_OVERLAP,
+} from '../../src/cache/semantic/verify-match.js';
 import { EmbeddingFileCache } from './embedding-file-cache.js';
 import { loadMockPairs, loadQuoraPairs, PROJECT_ROOT, splitQuoraPairs } from './load-cache-data.js';
 import { createPrecomputedEmbedder } from './precomputed-embedder.js';
@@ -128,7 +132,7 @@ lines.push('# Semantic cache evaluation', '');
 lines.push(
   `Embedder: ${LOCAL_EMBEDDER_ID} (local, 512 dimensions). Quora pairs: tune = ${scoredTune.length} pairs from the file's first half, test = ${scoredTest.length} from its second half (${full ? 'all pairs' : `seeded random sample, seed 20260801/20260802, ${perSplit} per half`}); positives: tune ${tune.filter((pair) => pair.duplicate).length}, test ${test.filter((pair) => pair.duplicate).length}. GPTCache mock pairs: ${mock.length} (all paraphrases).`,
   '',
-  `Default operating point (code defaults): threshold ${DEFAULT_THRESHOLD}, verifier with at most ${DEFAULT_MAX_EXTRA_WORDS} extra content word(s) and overlap ≥ ${DEFAULT_MIN_OVERLAP}.`,
+  `Default operating point (code defaults): threshold ${DEFAULT_THRESHOLD}, verifier with at most ${DEFAULT_MAX_EXTRA_WORDS} extra content word(s), at least ${DEFAULT_MIN_CONTENT_WORDS} content words, overlap ≥ ${DEFAULT_MIN_OVERLAP}.`,
   `Tuned on the tune half (most recall with precision ≥ ${PRECISION_BAR}, else most precision at recall ≥ 0.05): ${tuned.setting} at threshold ${tuned.point.threshold} (tune precision ${format(tuned.point.precision)}, recall ${format(tuned.point.recall)}); at the SPEC threshold ${DEFAULT_THRESHOLD} the same rule picks ${tunedAtSpec.setting}.`,
   '',
 );
