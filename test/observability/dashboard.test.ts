@@ -154,6 +154,7 @@ describe('the dashboard in a real browser', () => {
       "the ledger's initech requests, newest first",
     );
     assert.match(page.url(), /tenant=initech/, 'the filter is kept in the address');
+    await page.locator('#recent').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'filtered.png'), fullPage: false });
 
     const chainId = ids.get('initech/chain') as string;
