@@ -361,6 +361,17 @@ const batchSchema = z
     queue_timeout_ms: z.number().int().positive().default(60_000),
     /** The job store's SQLite file (default: batches.db beside storage.sqlite_path); PostgreSQL when storage.ledger is postgres. */
     sqlite_path: z.string().optional(),
+    /** Lines routed to a provider with a batch API (OpenAI, Anthropic, simulated) go through it, at batch prices. */
+    provider_batches: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** How often submitted provider batches are polled. */
+        poll_interval_ms: z.number().int().positive().default(30_000),
+        /** Simulated providers' batch API finishes a batch this long after it was submitted. */
+        simulated_completion_ms: z.number().int().nonnegative().default(5_000),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 
