@@ -205,7 +205,9 @@ export function createAttemptGuard(options: CreateAttemptGuardOptions): ManagedA
       }, SUCCESS_BATCH_MS).unref();
       return;
     }
-    if (outcome !== 'ignored' || probe) flushSuccesses(deployment.id);
+    // An ignored outcome changes nothing unless it frees a probe.
+    if (outcome === 'ignored' && !probe) return;
+    flushSuccesses(deployment.id);
     send(deployment, outcome, probe, 1);
   };
 
