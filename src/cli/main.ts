@@ -10,6 +10,11 @@ Commands:
                                                 spend from the ledger, with savings
   router fit DATA --out router.json             train the learned router
   router eval DATA [--svg out.svg]              cost-quality curve of the routers
+  keys create --tenant T [--budget 50/day] | list | revoke ID
+                                                virtual keys (shown once, stored hashed)
+  replay TRACE [--config PATH] [--prices FILE] [--scale provider=NAME:FACTOR]
+                                                what-if: baseline vs cache vs routing vs full, at real prices
+  demo                                          replay the bundled trace and print the savings table
   simulate [--port N]                           run the simulated provider as an HTTP server
   help                                          this text
 `;
@@ -24,12 +29,18 @@ const commands: Record<string, Command> = {
   report: async (argv) => (await import('../report/run-report-command.js')).runReportCommand(argv, io),
   router: async (argv) => {
     const [sub, ...rest] = argv;
-    if (sub === 'fit') return (await import('../routing/learned/run-router-fit-command.js')).runRouterFitCommand(rest, io);
-    if (sub === 'eval') return (await import('../routing/evaluation/run-router-eval-command.js')).runRouterEvalCommand(rest, io);
+    if (sub === 'fit')
+      return (await import('../routing/evaluation/run-router-fit-command.js')).runRouterFitCommand(rest, io);
+    if (sub === 'eval')
+      return (await import('../routing/evaluation/run-router-eval-command.js')).runRouterEvalCommand(rest, io);
     process.stderr.write('Usage: tollgate router fit|eval DATA [options]\n');
     return 2;
   },
-  simulate: async (argv) => (await import('../providers/simulated/start-simulated-server.js')).runSimulatedServerCommand(argv),
+  keys: async (argv) => (await import('./run-keys-command.js')).runKeysCommand(argv, io),
+  replay: async (argv) => (await import('./run-replay-command.js')).runReplayCommand(argv, io),
+  demo: async (argv) => (await import('./run-demo-command.js')).runDemoCommand(argv, io),
+  simulate: async (argv) =>
+    (await import('../providers/simulated/start-simulated-server.js')).runSimulatedServerCommand(argv),
 };
 
 async function main(): Promise<number> {

@@ -1,17 +1,21 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
+import { createAdminHandlers } from '../admin/create-admin-handlers.js';
 import { createCacheLayer, type GatewayCacheLayer } from '../cache/create-cache-layer.js';
 import { createProviderEmbedder } from '../cache/embedders/create-provider-embedder.js';
 import { ConfigError, type LoadedConfig, loadConfig, validateConfig } from '../config/load-config.js';
+import { createDashboardHandler } from '../dashboard/create-dashboard-handler.js';
 import { createUndiciTransport } from '../http/create-undici-transport.js';
 import type { HttpTransport } from '../http/http-transport.js';
 import { createLedger } from '../ledger/create-ledger.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { createLogger, type Logger } from '../logging/create-logger.js';
+import { createMetrics } from '../metrics/create-metrics.js';
 import { anthropicProtocol } from '../protocols/anthropic/anthropic-protocol.js';
 import { openAiProtocol } from '../protocols/openai/openai-protocol.js';
 import type { SimulationHooks } from '../providers/create-provider-adapter.js';
+import { createResilienceLayers, type ResilienceLayers } from '../resilience/create-resilience-layers.js';
 import { loadRouter } from '../routing/learned/load-router.js';
 import { createPolicyRouter } from '../routing/policy/create-policy-router.js';
 import { RouteTable } from '../server/route-table.js';
@@ -72,6 +76,8 @@ export interface Gateway {
   listen(options?: { host?: string; port?: number }): Promise<string>;
   /** The request ledger. */
   readonly ledger: Ledger;
+  /** Budgets, limits, breakers and virtual keys (undefined when the caller supplied its own guard and budgets). */
+  readonly resilience: ResilienceLayers | undefined;
   /** Receivers of `/v1/feedback` (the ledger is always one). */
   readonly feedbackListeners: FeedbackListener[];
   /** Re-reads and validates the config; on error the old config stays and the error is thrown. */
@@ -149,17 +155,37 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
       });
     });
   }
+  let currentConfig = runtime.config;
+  const resilience =
+    options.guard && options.budgets
+      ? undefined
+      : await createResilienceLayers({
+          config: () => currentConfig,
+          logger,
+          environment,
+          masterKey: () => environment[currentConfig.server.master_key_env] || undefined,
+        });
+  const masterKey = (): string | undefined => environment[currentConfig.server.master_key_env] || undefined;
+  const metrics = createMetrics({ maxTenants: 50, snapshot: resilience?.snapshot, ledgerStats: () => ledger.stats() });
+  const admin = createAdminHandlers({ ledger, masterKey, snapshot: resilience?.snapshot, logger });
+  const dashboard = createDashboardHandler({ masterKey, logger });
   const core: GatewayCore = {
     runtime,
     logger,
     masterKey: environment[runtime.config.server.master_key_env] || undefined,
-    keys: undefined,
+    keys: resilience?.keys.resolver,
     autoRouter: await buildRouter(runtime.config),
-    latency: options.latency ?? noLatencyData,
-    guard: options.guard ?? openAttemptGuard,
+    latency: options.latency ?? resilience?.latency ?? noLatencyData,
+    guard: options.guard ?? resilience?.guard ?? openAttemptGuard,
     retryPolicy: { ...DEFAULT_RETRY_POLICY, maxRetries: runtime.config.server.max_retries },
-    observers: [createLedgerObserver(ledger), ...(options.observers ?? [])],
-    budgets: options.budgets ?? unlimitedBudgets,
+    observers: [
+      createLedgerObserver(ledger),
+      ...(resilience ? [resilience.observer] : []),
+      metrics.observer,
+      admin.observer,
+      ...(options.observers ?? []),
+    ],
+    budgets: options.budgets ?? resilience?.budgets ?? unlimitedBudgets,
     cache,
   };
   announce(logger, loaded);
@@ -169,6 +195,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     const autoRouter = await buildRouter(next.config);
     core.runtime = next;
     core.autoRouter = autoRouter;
+    currentConfig = next.config;
     core.retryPolicy = { ...core.retryPolicy, maxRetries: next.config.server.max_retries };
     logger.info({ providers: next.config.providers.map((p) => p.name) }, 'configuration reloaded');
   };
@@ -196,12 +223,15 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     })
     .add('/readyz', {
       GET: async (_request, response) => {
-        const ledgerUp = await ledger.ping().catch(() => false);
-        const status = ledgerUp ? 200 : 503;
+        const [ledgerUp, sharedStateUp] = await Promise.all([
+          ledger.ping().catch(() => false),
+          resilience ? resilience.ready().catch(() => false) : Promise.resolve(true),
+        ]);
+        const ready = ledgerUp && sharedStateUp;
         sendJson({
           response,
-          status,
-          body: { status: ledgerUp ? 'ready' : 'not ready', ledger: ledgerUp },
+          status: ready ? 200 : 503,
+          body: { status: ready ? 'ready' : 'not ready', ledger: ledgerUp, sharedState: sharedStateUp },
           headers: {},
         });
       },
@@ -215,6 +245,22 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
           listeners: feedbackListeners,
         }),
     })
+    .addPrefix(
+      '/admin/keys',
+      resilience
+        ? { GET: resilience.admin.handle, POST: resilience.admin.handle, DELETE: resilience.admin.handle }
+        : {},
+    )
+    .add('/metrics', { GET: (request, response) => metrics.handler(request, response) })
+    .add('/admin/usage', { GET: admin.handle })
+    .add('/admin/timeseries', { GET: admin.handle })
+    .add('/admin/requests', { GET: admin.handle })
+    .addPrefix('/admin/requests/', { GET: admin.handle })
+    .add('/admin/budgets', { GET: admin.handle })
+    .add('/admin/alerts', { GET: admin.handle })
+    .add('/admin/events', { GET: admin.handle })
+    .add('/dashboard', { GET: dashboard })
+    .addPrefix('/dashboard/', { GET: dashboard, POST: dashboard })
     .add('/admin/config/reload', {
       POST: async (request, response) => {
         requireMaster(request);
@@ -268,6 +314,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   return {
     core,
     ledger,
+    resilience,
     feedbackListeners,
     handle,
     reload,
@@ -288,6 +335,8 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
       }
       await ownTransport?.close();
       await ownCache?.close();
+      await resilience?.close();
+      admin.close();
       if (!options.ledger) await ledger.close();
     },
   };

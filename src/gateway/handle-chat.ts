@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { applyTierOutputCap } from '../budgets/apply-tier-output-cap.js';
+import { CONTEXT_HEADER, createTierSummariser, manageContext } from '../budgets/manage-context.js';
 import { applyPrefixCaching } from '../cache/prefix/apply-prefix-caching.js';
 import { computeCounterfactualCost, estimateMaxCost } from '../pricing/compute-cost.js';
 import type { ClientProtocol } from '../protocols/client-protocol.js';
@@ -145,6 +147,10 @@ function answerHeaders(options: {
   return headers;
 }
 
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
 /** HTTP header values are Latin-1 without controls: arrows become `->`, anything else outside ASCII `?`. */
 function headerSafe(value: string): string {
   return value.replace(/→/g, '->').replace(/[^\x20-\x7e]/g, '?');
@@ -239,9 +245,17 @@ export async function handleChat(options: {
       await serveCached({ core, context, request: chatRequest, answer: lookup.answer, response, ending });
       return;
     }
+    const managed = await manageContext({
+      request: chatRequest,
+      context,
+      settings: core.runtime.config.context_management,
+      header: headerValue(incoming.headers[CONTEXT_HEADER]),
+      summarise: createTierSummariser({ runtime: () => core.runtime }),
+    });
+    ending.attempts.push(...managed.attempts);
     const budget = await core.budgets.state(context);
     const route = resolveRoute({
-      request: chatRequest,
+      request: managed.request,
       context,
       runtime: core.runtime,
       autoRouter: core.autoRouter,
@@ -249,13 +263,17 @@ export async function handleChat(options: {
       latency: core.latency,
     });
     ending.route = route;
+    const request = applyTierOutputCap({
+      request: managed.request,
+      tier: route.tier === undefined ? undefined : core.runtime.tiers.get(route.tier),
+      context,
+    });
     ending.reservation = await core.budgets.reserve({
       context,
-      maxCostUsd: worstCaseCost(chatRequest, route, inputTokens),
+      maxCostUsd: worstCaseCost(request, route, inputTokens),
     });
-    if (chatRequest.stream)
-      await serveStream({ core, context, request: chatRequest, route, inputTokens, response, ending });
-    else await serveJson({ core, context, request: chatRequest, route, inputTokens, response, ending });
+    if (request.stream) await serveStream({ core, context, request, route, inputTokens, response, ending });
+    else await serveJson({ core, context, request, route, inputTokens, response, ending });
   } catch (thrown) {
     const error = toGatewayError(thrown);
     if (error.code === 'internal') core.logger.error({ err: thrown, requestId: context.requestId }, 'internal error');
@@ -424,7 +442,7 @@ async function serveJson(options: ServeOptions): Promise<void> {
       return answer;
     },
   });
-  ending.attempts = result.attempts;
+  ending.attempts = [...ending.attempts, ...result.attempts];
   if (!result.ok) throw result.error;
   const afterAttempts = performance.now();
   const answer = result.value;
@@ -473,7 +491,7 @@ async function serveStream(options: ServeOptions): Promise<void> {
     attempt: (deployment, log, keep) =>
       openStream({ deployment, request: forDeployment(core, context, request, deployment), context, log, keep }),
   });
-  ending.attempts = result.attempts;
+  ending.attempts = [...ending.attempts, ...result.attempts];
   if (!result.ok) throw result.error;
   const opened = result.value;
   const deployment = result.deployment;

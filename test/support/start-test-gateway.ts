@@ -23,11 +23,16 @@ export async function startTestGateway(options: CreateGatewayOptions = {}): Prom
     ? undefined
     : await createLedger({ kind: 'sqlite', path: join(directory, 'ledger.db') });
   const ledger = options.ledger ?? (ownLedger as Ledger);
+  // Everything a gateway keeps on disk (key store beside the ledger) goes in the test's own folder.
+  const document = (options.config ?? {}) as Record<string, unknown>;
+  const storage = { sqlite_path: join(directory, 'ledger.db'), ...(document.storage as Record<string, unknown> | undefined) };
+  const config = options.configPath === undefined ? { ...document, storage } : undefined;
   const gateway = await createGateway({
     environment: {},
     logger: createLogger({ level: 'silent' }),
     simulation: { sleep: async () => {} },
     ...options,
+    ...(config === undefined ? {} : { config }),
     ledger,
   });
   const url = await gateway.listen({ host: '127.0.0.1', port: 0 });
