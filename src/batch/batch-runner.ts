@@ -2,6 +2,7 @@ import type { BatchConfig } from '../config/config-schema.js';
 import type { Logger } from '../logging/create-logger.js';
 import type { BatchCapacity } from './batch-capacity.js';
 import { finishBatchJob } from './finish-batch-job.js';
+import type { ProviderBatchLane } from './provider/provider-batch-lane.js';
 import type { LineRun } from './run-line.js';
 import type { BatchJob, PendingLine } from './store/batch-records.js';
 import type { BatchStore } from './store/batch-store.js';
@@ -20,6 +21,8 @@ export interface BatchRunnerOptions {
   runLine: (job: BatchJob, line: PendingLine, signal: AbortSignal) => Promise<LineRun>;
   /** Whether the job's budgets leave room for batch work now. */
   budgetRoom: (job: BatchJob) => Promise<boolean>;
+  /** Plans lines and runs provider batches; without it every line runs through the gateway. */
+  providerLane?: ProviderBatchLane;
   now?: () => number;
 }
 
@@ -39,6 +42,8 @@ export class BatchRunner {
   private readonly buffered = new Map<string, PendingLine[]>();
   private readonly budgetCheckedAt = new Map<string, { at: number; room: boolean }>();
   private readonly blockedUntil = new Map<string, number>();
+  /** When the provider lane last planned and polled each batch. */
+  private readonly providerStepAt = new Map<string, number>();
   private readonly running = new Set<Promise<void>>();
   private readonly abort = new AbortController();
   private lastClaimAt = Number.NEGATIVE_INFINITY;
@@ -146,16 +151,32 @@ export class BatchRunner {
     for (const job of this.jobs) {
       const running = this.inFlight.get(job.id)?.size ?? 0;
       const expired = now >= job.expiresAt && (job.status === 'in_progress' || job.status === 'validating');
-      if (expired || job.status === 'cancelling' || job.status === 'finalizing') {
-        if (running === 0)
+      const stopping = expired || job.status === 'cancelling';
+      const providerDue =
+        now - (this.providerStepAt.get(job.id) ?? Number.NEGATIVE_INFINITY) >= config.poll_interval_ms;
+      if (providerDue) this.providerStepAt.set(job.id, now);
+      if (this.options.providerLane && (providerDue || stopping)) {
+        await this.options.providerLane.poll(job, { stopping });
+      }
+      if (stopping || job.status === 'finalizing') {
+        if (running === 0 && (await this.openSubmissions(job)) === 0) {
           await this.finish(job, expired ? 'expired' : job.status === 'cancelling' ? 'cancelled' : 'completed');
+        }
         continue;
       }
       if ((this.blockedUntil.get(job.id) ?? 0) > now) continue;
       if (!(await this.hasBudgetRoom(job, now, config.poll_interval_ms))) continue;
+      if (providerDue) {
+        if (this.options.providerLane) await this.options.providerLane.plan(job);
+        else await this.options.store.submissions.assignUnplanned({ batchId: job.id, lane: 'gateway' });
+      }
       runnable.push(job);
     }
     await this.fill(runnable, now, config);
+  }
+
+  private async openSubmissions(job: BatchJob): Promise<number> {
+    return this.options.providerLane ? this.options.providerLane.openCount(job) : 0;
   }
 
   private async hasBudgetRoom(job: BatchJob, now: number, pollMs: number): Promise<boolean> {
@@ -220,6 +241,7 @@ export class BatchRunner {
     this.buffered.delete(job.id);
     this.budgetCheckedAt.delete(job.id);
     this.blockedUntil.delete(job.id);
+    this.providerStepAt.delete(job.id);
     this.lastClaimAt = Number.NEGATIVE_INFINITY;
   }
 

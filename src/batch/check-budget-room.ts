@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { GatewayCore } from '../gateway/gateway-core.js';
 import type { RequestContext } from '../gateway/request-context.js';
+import type { ClientProtocol } from '../protocols/client-protocol.js';
 import { openAiProtocol } from '../protocols/openai/openai-protocol.js';
 import { authenticate } from '../stages/auth/authenticate.js';
 import type { BudgetState } from '../stages/budget/budget-layer.js';
@@ -16,16 +17,20 @@ export function isBudgetClosedToBatch(state: BudgetState): boolean {
  * virtual key, else the header), for asking the budgets layer about it before sending it. Undefined
  * when the headers would be refused anyway (bad key, bad header): the request then fails by itself.
  */
-export function contextForHeaders(core: GatewayCore, headers: IncomingHttpHeaders): RequestContext | undefined {
+export function contextForHeaders(
+  core: GatewayCore,
+  headers: IncomingHttpHeaders,
+  options: { protocol?: ClientProtocol; requestId?: string } = {},
+): RequestContext | undefined {
   try {
     const caller = authenticate({ headers, masterKey: core.masterKey, keys: core.keys });
     const directives = parseDirectives(headers);
     if (caller.tenant) directives.tenant = caller.tenant;
     return {
-      requestId: 'batch-budget-check',
+      requestId: options.requestId ?? 'batch-budget-check',
       startedAt: performance.now(),
       startedAtEpochMs: Date.now(),
-      protocol: openAiProtocol,
+      protocol: options.protocol ?? openAiProtocol,
       directives,
       keyId: caller.keyId,
       warnings: [],

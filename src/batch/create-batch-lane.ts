@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BatchConfig } from '../config/config-schema.js';
 import type { GatewayCore } from '../gateway/gateway-core.js';
+import { createUndiciTransport } from '../http/create-undici-transport.js';
+import type { HttpTransport } from '../http/http-transport.js';
 import type { Logger } from '../logging/create-logger.js';
 import { anthropicProtocol } from '../protocols/anthropic/anthropic-protocol.js';
 import { openAiProtocol } from '../protocols/openai/openai-protocol.js';
@@ -17,6 +19,7 @@ import type { GatewayHandle } from './dispatch-in-process.js';
 import { InteractiveLoad } from './interactive-load.js';
 import { createOpenAiBatchHandlers } from './openai-batch-handlers.js';
 import { createOpenAiFileHandlers } from './openai-file-handlers.js';
+import { ProviderBatchLane } from './provider/provider-batch-lane.js';
 import { lineHeaders, runLine } from './run-line.js';
 import type { BatchStore } from './store/batch-store.js';
 import { type BatchStoreTarget, batchStoreTarget, openBatchStore } from './store/open-batch-store.js';
@@ -36,6 +39,8 @@ export interface CreateBatchLaneOptions {
   logger?: Logger;
   /** Run batches in this process (default true); false serves the API only. */
   runBatches?: boolean;
+  /** Reaches real providers' batch APIs (default: the lane's own undici client, closed with the lane). */
+  transport?: HttpTransport;
   now?: () => number;
 }
 
@@ -113,6 +118,17 @@ export async function createBatchLane(options: CreateBatchLaneOptions): Promise<
     options.store ?? batchStoreTarget(core.runtime.config, options.environment ?? process.env),
     { onPoolError: (error) => logger.warn({ err: error }, 'batch store connection error') },
   );
+  const environment = options.environment ?? process.env;
+  const ownTransport = options.transport ? undefined : createUndiciTransport();
+  const providerLane = new ProviderBatchLane({
+    core,
+    store,
+    config,
+    logger,
+    environment,
+    transport: options.transport ?? (ownTransport as HttpTransport),
+    now,
+  });
   const load = new InteractiveLoad();
   const capacity = new BatchCapacity(() => {
     const current = config();
@@ -127,6 +143,7 @@ export async function createBatchLane(options: CreateBatchLaneOptions): Promise<
     logger,
     now,
     budgetRoom: (job) => hasBudgetRoom(core, lineHeaders(job, core.masterKey)),
+    providerLane,
     runLine: (job, line, signal) =>
       runLine({
         job,
@@ -146,6 +163,7 @@ export async function createBatchLane(options: CreateBatchLaneOptions): Promise<
     else table.add(route.path, route.methods);
   }
   if (options.runBatches !== false) runner.start();
+  let closed = false;
   const admit = createBatchAdmission({ capacity, budgets: () => core.budgets, config, now });
   return {
     routes,
@@ -172,8 +190,11 @@ export async function createBatchLane(options: CreateBatchLaneOptions): Promise<
     capacity,
     load,
     async close() {
+      if (closed) return;
+      closed = true;
       await runner.stop();
       await store.close();
+      await ownTransport?.close();
     },
   };
 }

@@ -15,7 +15,9 @@ describe('Anthropic Message Batches through the gateway (job store in PostgreSQL
   let client: Anthropic;
   before(async () => {
     harness = await startBatchGateway({
-      config: twoProtocolConfig({ batch: { poll_interval_ms: 50 } }),
+      config: twoProtocolConfig({
+        batch: { poll_interval_ms: 50, provider_batches: { poll_interval_ms: 50, simulated_completion_ms: 0 } },
+      }),
       store: { kind: 'postgres', url: POSTGRES_URL, schema },
     });
     client = new Anthropic({ baseURL: harness.url, apiKey: 'unused', maxRetries: 0 });

@@ -37,7 +37,9 @@ describe('a batch waits while its budget is past throttle_at, and runs when the 
   before(async () => {
     harness = await startBatchGateway({
       budgets,
-      config: twoProtocolConfig({ batch: { poll_interval_ms: 30, queue_timeout_ms: 200 } }),
+      config: twoProtocolConfig({
+        batch: { poll_interval_ms: 30, queue_timeout_ms: 200, provider_batches: { enabled: false } },
+      }),
     });
     client = new OpenAI({ baseURL: `${harness.url}/v1`, apiKey: 'unused', maxRetries: 0 });
   });

@@ -49,7 +49,12 @@ describe('OpenAI Batch API through the gateway, with the official client', () =>
     harness = await startBatchGateway({
       config: twoProtocolConfig({
         baseline: 'sim-anthropic/an-small',
-        batch: { max_file_bytes: 64 * 1024, max_lines: 20, poll_interval_ms: 50 },
+        batch: {
+          max_file_bytes: 64 * 1024,
+          max_lines: 20,
+          poll_interval_ms: 50,
+          provider_batches: { enabled: false },
+        },
       }),
     });
     client = new OpenAI({ baseURL: `${harness.url}/v1`, apiKey: 'unused', maxRetries: 0 });
@@ -199,7 +204,7 @@ describe('cancelling a batch against a slow provider', () => {
             models: [{ name: 'slow-model', price_as: 'gpt-5.4-mini' }],
           },
         ],
-        batch: { concurrency: 2, poll_interval_ms: 50 },
+        batch: { concurrency: 2, poll_interval_ms: 50, provider_batches: { enabled: false } },
       },
     });
     client = new OpenAI({ baseURL: `${harness.url}/v1`, apiKey: 'unused', maxRetries: 0 });

@@ -25,7 +25,7 @@ const gateway = await createGateway({
       },
     ],
     tiers: { fast: { deployments: ['slow/slow-model'] } },
-    batch: { concurrency: 4, lease_ms: 1_000, poll_interval_ms: 100 },
+    batch: { concurrency: 4, lease_ms: 1_000, poll_interval_ms: 100, provider_batches: { enabled: false } },
   },
 });
 const lane = await createBatchLane({ gateway });

@@ -81,5 +81,26 @@ export function batchMigrations(dialect: BatchDialect): string[][] {
 )`,
       'CREATE INDEX batch_lines_pending ON batch_lines (batch_id, state, line_index)',
     ],
+    [
+      // Which way a line runs: NULL until planned, `gateway` (through the gateway's handler) or
+      // `provider` (in a provider batch, `submission_id`). Lines stored before this migration are planned again.
+      'ALTER TABLE batch_lines ADD COLUMN lane TEXT',
+      'ALTER TABLE batch_lines ADD COLUMN submission_id TEXT',
+      // For lines in a provider batch: the route decision made when they were sent (JSON), for the ledger.
+      'ALTER TABLE batch_lines ADD COLUMN route TEXT',
+      // One provider batch: recorded before it is sent, so a crash cannot lose track of lines in it.
+      `CREATE TABLE batch_submissions (
+  id TEXT PRIMARY KEY,
+  batch_id TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  deployment TEXT NOT NULL,
+  provider_batch_id TEXT,
+  state TEXT NOT NULL,
+  submitted_at ${integer} NOT NULL,
+  cancel_sent ${integer} NOT NULL
+)`,
+      'CREATE INDEX batch_submissions_batch ON batch_submissions (batch_id, state)',
+      'CREATE INDEX batch_lines_submission ON batch_lines (submission_id)',
+    ],
   ];
 }

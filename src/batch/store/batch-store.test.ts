@@ -91,6 +91,9 @@ async function exercise(store: BatchStore): Promise<void> {
 
   await store.createJob(job('batch_a', 100), lines(5));
   await store.createJob(job('batch_b', 200), lines(3));
+  // Lines run only once planned: here, all through the gateway.
+  assert.equal((await store.pendingLines({ batchId: 'batch_a', now: 0, limit: 10 })).length, 0);
+  await store.submissions.assignUnplanned({ batchId: 'batch_a', lane: 'gateway' });
   const stored = await store.getJob('batch_a');
   assert.equal(stored?.caller.headers['x-tollgate-tenant'], 'acme');
   assert.deepEqual(stored?.metadata, { purpose: 'test' });
@@ -194,6 +197,48 @@ async function exercise(store: BatchStore): Promise<void> {
       (listed) => listed.id,
     ),
     ['batch_a'],
+  );
+  // batch_b: two lines to a provider batch, one answered, the other handed back to the gateway lane.
+  assert.deepEqual(
+    (await store.submissions.unplannedLines({ batchId: 'batch_b', limit: 10 })).map((line) => line.index),
+    [0, 1],
+  );
+  await store.submissions.create(
+    {
+      id: 'sub_1',
+      batchId: 'batch_b',
+      provider: 'sim',
+      deployment: 'sim/model',
+      providerBatchId: undefined,
+      state: 'submitting',
+      submittedAt: 50,
+      cancelSent: false,
+    },
+    [
+      { index: 0, route: '{"rule":"tier"}' },
+      { index: 1, route: '{"rule":"tier"}' },
+    ],
+  );
+  assert.equal((await store.submissions.unplannedLines({ batchId: 'batch_b', limit: 10 })).length, 0);
+  await store.submissions.markOpen({ id: 'sub_1', providerBatchId: 'provider-batch-1' });
+  const [open] = await store.submissions.open('batch_b');
+  assert.equal(open?.providerBatchId, 'provider-batch-1');
+  assert.equal(open?.state, 'open');
+  const submitted = await store.submissions.pendingLines({ id: 'sub_1', batchId: 'batch_b' });
+  assert.deepEqual(
+    submitted.map((line) => [line.index, line.route]),
+    [
+      [0, '{"rule":"tier"}'],
+      [1, '{"rule":"tier"}'],
+    ],
+  );
+  await store.recordResult({ batchId: 'batch_b', index: 0, result: success('p0'), at: 60 });
+  await store.submissions.close({ id: 'sub_1', state: 'done', leftover: 'gateway' });
+  assert.deepEqual(await store.submissions.open('batch_b'), []);
+  const handedBack = await store.pendingLines({ batchId: 'batch_b', now: 0, limit: 10 });
+  assert.deepEqual(
+    handedBack.map((line) => [line.index, line.attempt]),
+    [[1, 1]],
   );
   assert.equal(
     await store.transition({

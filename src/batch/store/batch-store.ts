@@ -18,6 +18,7 @@ import {
   type StoredLineResult,
 } from './batch-records.js';
 import { batchMigrations } from './batch-schema.js';
+import { SubmissionStore } from './submission-store.js';
 
 /** Lines inserted per statement when a batch is created (keeps each parameter a few MB). */
 const INSERT_CHUNK = 2_000;
@@ -135,7 +136,12 @@ const OUTCOMES_OF_KIND: Record<'output' | 'error' | 'all', readonly LineOutcome[
  * line, so however often a line is run (a crash, two instances), one result is kept.
  */
 export class BatchStore {
-  constructor(private readonly database: BatchDatabase) {}
+  /** Lines sent through provider batch APIs. */
+  readonly submissions: SubmissionStore;
+
+  constructor(private readonly database: BatchDatabase) {
+    this.submissions = new SubmissionStore(database);
+  }
 
   /** Creates or upgrades the tables. */
   migrate(): Promise<void> {
@@ -363,11 +369,11 @@ WHERE status IN (${active}) AND (lease_owner IS NULL OR lease_owner = ? OR lease
     });
   }
 
-  /** Pending lines due by `now`, in input order. */
+  /** Pending lines planned to run through the gateway and due by `now`, in input order. */
   async pendingLines(options: { batchId: string; now: number; limit: number }): Promise<PendingLine[]> {
     const rows = await this.database.all({
       sql: `SELECT line_index, custom_id, body, attempt, failures FROM batch_lines
-WHERE batch_id = ? AND state = 'pending' AND not_before <= ? ORDER BY line_index LIMIT ?`,
+WHERE batch_id = ? AND state = 'pending' AND lane = 'gateway' AND not_before <= ? ORDER BY line_index LIMIT ?`,
       params: [options.batchId, options.now, options.limit],
     });
     return rows.map((row) => ({
