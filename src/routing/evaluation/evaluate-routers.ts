@@ -1,5 +1,6 @@
 import { GatewayError } from '../../spec/gateway-error.js';
 import { chooseCandidate, type QualityKnob } from '../learned/choose-candidate.js';
+import { findEfficientCandidates } from '../learned/find-efficient-candidates.js';
 import { type FitRouterOptions, fitRouterOnTable } from '../learned/fit-router.js';
 import { buildOutcomeTable, completePromptIndices, type OutcomeRow } from '../learned/outcome-row.js';
 import {
@@ -21,7 +22,7 @@ export const QUALITY_LEVELS = [0.5, 0.8, 0.95] as const;
 export const GAP_LEVELS = [0.5, 0.8] as const;
 
 /** What kind of method a curve belongs to. */
-export type MethodKind = 'learned' | 'knn' | 'random' | 'oracle' | 'cheapest' | 'premium' | 'single';
+export type MethodKind = 'learned' | 'knn' | 'knn-pruned' | 'random' | 'oracle' | 'cheapest' | 'premium' | 'single';
 
 /** One method's cost–quality curve and metrics. */
 export interface MethodEvaluation {
@@ -80,7 +81,8 @@ export interface EvaluateRoutersInput {
 export function knobSweep(): QualityKnob[] {
   const knobs: QualityKnob[] = [{ costWeight: 0 }];
   for (let step = 0; step <= 60; step += 1) knobs.push({ costWeight: 10 ** (-3 + step / 10) });
-  for (let step = 0; step <= 100; step += 1) knobs.push({ targetQuality: step / 100 });
+  // Up to 1.01: a target no prediction reaches, where the router always escalates to the strongest model.
+  for (let step = 0; step <= 101; step += 1) knobs.push({ targetQuality: step / 100 });
   return knobs;
 }
 
@@ -100,8 +102,10 @@ function percentile(sorted: readonly number[], share: number): number {
  * fold's router (and kNN baseline) is trained on the other folds only, every prompt gets out-of-fold
  * predictions, and each knob value of {@link knobSweep} becomes one (mean cost, mean quality) point
  * measured with the prompts' actual costs and scores. Baselines: always-cheapest, always-premium, each
- * single model, random mixing of cheapest and premium, TF-IDF kNN, and the oracle (the cheapest model
- * that actually succeeds).
+ * single model, random mixing of cheapest and premium, TF-IDF kNN (with the same knob rules, and once
+ * more with the learned router's candidate pruning), and the oracle (the cheapest model that actually
+ * succeeds). The learned router decides exactly as `LearnedRouter.choose` does, with each fold's
+ * training means as costs and track records.
  */
 export function evaluateRouters(input: EvaluateRoutersInput): RouterEvaluation {
   const progress = input.onProgress ?? (() => {});
@@ -149,6 +153,7 @@ export function evaluateRouters(input: EvaluateRoutersInput): RouterEvaluation {
   const knnPredictions = new Map<number, Float64Array>();
   const decisionCosts = new Map<number, Float64Array>();
   const decisionPriors = new Map<number, Float64Array>();
+  const decisionEligible = new Map<number, boolean[]>();
   const trainSeconds: number[] = [];
   const knnK: number[] = [];
   const latencies: number[] = [];
@@ -167,6 +172,7 @@ export function evaluateRouters(input: EvaluateRoutersInput): RouterEvaluation {
     knnK.push(knn.k);
     const costs = router.meanCosts();
     const priors = router.meanQualities();
+    const eligible = findEfficientCandidates({ priors, costs });
     const candidates = models.map((id, model) => ({ id, costPerRequestEstimate: costs[model] as number }));
     for (const prompt of testPrompts) {
       const text = table.prompts[prompt] as string;
@@ -174,6 +180,7 @@ export function evaluateRouters(input: EvaluateRoutersInput): RouterEvaluation {
       knnPredictions.set(prompt, knn.predict(text));
       decisionCosts.set(prompt, costs);
       decisionPriors.set(prompt, priors);
+      decisionEligible.set(prompt, eligible);
       const decisionStarted = performance.now();
       router.choose({ prompt: text, candidates, costWeight: 1 });
       latencies.push(performance.now() - decisionStarted);
@@ -181,7 +188,9 @@ export function evaluateRouters(input: EvaluateRoutersInput): RouterEvaluation {
     progress(`fold ${fold + 1}/${foldList.length}: trained in ${trainSeconds[fold]?.toFixed(1)}s, kNN k=${knn.k}`);
   });
 
-  const sweep = (predictions: Map<number, Float64Array>): CurvePoint[] =>
+  // `prune` applies the learned router's candidate rule (only models on the hull of the training
+  // track records); the standard kNN baseline goes without it, and is also shown with it.
+  const sweep = (predictions: Map<number, Float64Array>, prune: boolean): CurvePoint[] =>
     knobSweep().map((knob) => {
       let cost = 0;
       let quality = 0;
@@ -190,6 +199,7 @@ export function evaluateRouters(input: EvaluateRoutersInput): RouterEvaluation {
           qualities: predictions.get(prompt) as Float64Array,
           costs: decisionCosts.get(prompt) as Float64Array,
           priors: decisionPriors.get(prompt) as Float64Array,
+          ...(prune ? { eligible: decisionEligible.get(prompt) as boolean[] } : {}),
           knob,
         });
         cost += (table.costs[prompt] as Float64Array)[chosen] as number;
@@ -244,8 +254,9 @@ export function evaluateRouters(input: EvaluateRoutersInput): RouterEvaluation {
     };
   };
   const methods: MethodEvaluation[] = [
-    describe('learned router', 'learned', sweep(learnedPredictions)),
-    describe('TF-IDF kNN', 'knn', sweep(knnPredictions)),
+    describe('learned router', 'learned', sweep(learnedPredictions, true)),
+    describe('TF-IDF kNN', 'knn', sweep(knnPredictions, false)),
+    describe('TF-IDF kNN + hull pruning', 'knn-pruned', sweep(knnPredictions, true)),
     describe('random mix', 'random', randomPoints),
     describe('oracle', 'oracle', oraclePoints),
     describe(`always-cheapest (${cheapest.model})`, 'cheapest', single(cheapestIndex)),

@@ -20,6 +20,8 @@ export interface ChooseCandidateInput {
   costs: ArrayLike<number>;
   /** Mean observed quality per candidate; defaults to the predictions themselves. */
   priors?: ArrayLike<number>;
+  /** Candidates that may be chosen (default all); when none is eligible, all are. */
+  eligible?: ArrayLike<boolean>;
   knob: QualityKnob;
 }
 
@@ -28,27 +30,42 @@ export function chooseCandidate(input: ChooseCandidateInput): number {
   const { qualities, costs, knob } = input;
   const count = qualities.length;
   if (count === 0) return -1;
+  let anyEligible = false;
+  for (let index = 0; index < count; index += 1) if (input.eligible?.[index] ?? true) anyEligible = true;
+  const skip = (index: number) => anyEligible && !(input.eligible?.[index] ?? true);
   if (knob.targetQuality !== undefined) {
     const priors = input.priors ?? qualities;
     let chosen = -1;
-    let best = 0;
+    let best = -1;
     for (let index = 0; index < count; index += 1) {
+      if (skip(index)) continue;
       const quality = qualities[index] as number;
       const prior = priors[index] as number;
       const cost = costs[index] as number;
       if (quality >= knob.targetQuality && (chosen === -1 || cost < (costs[chosen] as number))) chosen = index;
-      if (prior > (priors[best] as number) || (prior === priors[best] && cost < (costs[best] as number))) best = index;
+      if (
+        best === -1 ||
+        prior > (priors[best] as number) ||
+        (prior === priors[best] && cost < (costs[best] as number))
+      ) {
+        best = index;
+      }
     }
     return chosen === -1 ? best : chosen;
   }
   let maxCost = 0;
   for (let index = 0; index < count; index += 1) maxCost = Math.max(maxCost, costs[index] as number);
   const scale = maxCost > 0 ? knob.costWeight / maxCost : 0;
-  let chosen = 0;
+  let chosen = -1;
   let bestUtility = Number.NEGATIVE_INFINITY;
   for (let index = 0; index < count; index += 1) {
+    if (skip(index)) continue;
     const utility = (qualities[index] as number) - scale * (costs[index] as number);
-    if (utility > bestUtility || (utility === bestUtility && (costs[index] as number) < (costs[chosen] as number))) {
+    if (
+      chosen === -1 ||
+      utility > bestUtility ||
+      (utility === bestUtility && (costs[index] as number) < (costs[chosen] as number))
+    ) {
       bestUtility = utility;
       chosen = index;
     }

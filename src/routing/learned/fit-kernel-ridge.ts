@@ -1,5 +1,5 @@
-import { decomposeSymmetric } from './decompose-symmetric.js';
 import type { SparseVector } from './tfidf-vectoriser.js';
+import { tridiagonalEigenvalues, tridiagonaliseSymmetric } from './tridiagonalise-symmetric.js';
 
 /** A linear model per output over sparse features: `prediction = bias + x · weights`. */
 export interface RidgeModel {
@@ -7,10 +7,15 @@ export interface RidgeModel {
   bias: number[];
   /** Per output: one weight per feature column. */
   weights: Float64Array[];
-  /** Per output: the ridge penalty chosen by leave-one-out. */
+  /** Per output: the ridge penalty chosen by generalised cross-validation. */
   alpha: number[];
-  /** Per output: mean squared leave-one-out error at the chosen penalty. */
-  leaveOneOutError: number[];
+  /** Per output: generalised cross-validation error (an estimate of out-of-sample squared error). */
+  validationError: number[];
+  /**
+   * Per output, per training row: an estimate of the prediction the row would get if it had been left
+   * out (`y − (y − ŷ) / (1 − h̄)` with the mean leverage h̄, the same approximation as GCV).
+   */
+  leaveOneOut: Float64Array[];
 }
 
 /** Input of {@link fitKernelRidge}. */
@@ -21,7 +26,7 @@ export interface FitKernelRidgeInput {
   columns: number;
   /** `targets[row][output]`; `NaN` where unobserved (imputed with the output's mean, left out of the error). */
   targets: readonly Float64Array[];
-  /** Penalties to choose from, per output, by exact leave-one-out error. */
+  /** Penalties to choose from, per output, by generalised cross-validation. */
   alphas: readonly number[];
 }
 
@@ -79,12 +84,40 @@ function centreGram(gram: Float64Array[]): void {
   }
 }
 
+/** Solves `(T + αI) x = b` for symmetric tridiagonal T (Thomas algorithm; T + αI is positive definite). */
+function solveShiftedTridiagonal(options: {
+  diagonal: Float64Array;
+  offDiagonal: Float64Array;
+  alpha: number;
+  rhs: Float64Array;
+}): Float64Array {
+  const { diagonal, offDiagonal, alpha, rhs } = options;
+  const n = diagonal.length;
+  const upper = new Float64Array(n);
+  const solution = new Float64Array(n);
+  let previousUpper = 0;
+  let previousSolution = 0;
+  for (let index = 0; index < n; index += 1) {
+    const below = index > 0 ? (offDiagonal[index - 1] as number) : 0;
+    const pivot = (diagonal[index] as number) + alpha - below * previousUpper;
+    previousUpper = index < n - 1 ? (offDiagonal[index] as number) / pivot : 0;
+    previousSolution = ((rhs[index] as number) - below * previousSolution) / pivot;
+    upper[index] = previousUpper;
+    solution[index] = previousSolution;
+  }
+  for (let index = n - 2; index >= 0; index -= 1) {
+    solution[index] = (solution[index] as number) - (upper[index] as number) * (solution[index + 1] as number);
+  }
+  return solution;
+}
+
 /**
- * Ridge regression of several outputs on shared sparse features, solved in the dual through one
- * eigen-decomposition of the centred Gram matrix. That makes every penalty's exact leave-one-out error
- * cheap (`(y − ŷ) / (1 − Hᵢᵢ)`), so each output picks its own penalty without refitting, from the
- * training rows alone. The dual solution is folded back into primal weights, so prediction costs one
- * sparse dot product per output.
+ * Ridge regression of several outputs on shared sparse features, solved in the dual. One Householder
+ * tridiagonalisation of the centred Gram matrix (`K = Q T Qᵀ`) serves every penalty: the eigenvalues of
+ * T and the targets' projections on the eigenvectors give each penalty's generalised cross-validation
+ * score (Golub, Heath & Wahba 1979, a rotation-invariant leave-one-out) in O(n), so each output picks its
+ * own penalty from the training rows alone, and the chosen fit is one tridiagonal solve. The dual
+ * solution is folded back into primal weights, so prediction costs one sparse dot product per output.
  */
 export function fitKernelRidge(input: FitKernelRidgeInput): RidgeModel {
   const { rows, columns, targets, alphas } = input;
@@ -107,12 +140,12 @@ export function fitKernelRidge(input: FitKernelRidgeInput): RidgeModel {
   );
   const gram = computeGram(rows, columns);
   centreGram(gram);
-  const { values, vectors } = decomposeSymmetric(gram);
-  // projections[k][output] = vectors[k] · centred[:, output]
-  const projections = vectors.map((vector) => {
+  const tridiagonal = tridiagonaliseSymmetric(gram);
+  // rotated[j] = (Qᵀ Y)[j]: the targets in the tridiagonal basis.
+  const rotated = tridiagonal.q.map((column) => {
     const projection = new Float64Array(outputs);
     for (let row = 0; row < n; row += 1) {
-      const weight = vector[row] as number;
+      const weight = column[row] as number;
       if (weight === 0) continue;
       const target = centred[row] as Float64Array;
       for (let output = 0; output < outputs; output += 1) {
@@ -121,38 +154,20 @@ export function fitKernelRidge(input: FitKernelRidgeInput): RidgeModel {
     }
     return projection;
   });
-  const eigenvalues = Float64Array.from(values, (value) => Math.max(0, value));
+  const projections = rotated.map((projection) => Float64Array.from(projection));
+  const eigenvalues = tridiagonalEigenvalues(tridiagonal, projections).map((value) => Math.max(0, value));
   const best = Array.from({ length: outputs }, () => ({ alpha: alphas[0] ?? 1, error: Number.POSITIVE_INFINITY }));
   for (const alpha of alphas) {
-    const shrink = Float64Array.from(eigenvalues, (value) => value / (value + alpha));
-    const fitted = Array.from({ length: n }, () => new Float64Array(outputs));
-    const leverage = new Float64Array(n);
-    vectors.forEach((vector, k) => {
-      const factor = shrink[k] as number;
-      if (factor < 1e-12) return;
-      const projection = projections[k] as Float64Array;
-      for (let row = 0; row < n; row += 1) {
-        const weight = vector[row] as number;
-        leverage[row] = (leverage[row] as number) + weight * weight * factor;
-        const fittedRow = fitted[row] as Float64Array;
-        const scaled = weight * factor;
-        for (let output = 0; output < outputs; output += 1) {
-          fittedRow[output] = (fittedRow[output] as number) + scaled * (projection[output] as number);
-        }
-      }
-    });
+    let freedom = 0;
+    for (const value of eigenvalues) freedom += value / (value + alpha);
+    const denominator = (1 - freedom / n) ** 2;
     for (let output = 0; output < outputs; output += 1) {
-      let error = 0;
-      let count = 0;
-      for (let row = 0; row < n; row += 1) {
-        if (!Number.isFinite((targets[row] as Float64Array)[output] as number)) continue;
-        const residual =
-          (((centred[row] as Float64Array)[output] as number) - ((fitted[row] as Float64Array)[output] as number)) /
-          Math.max(1e-9, 1 - (leverage[row] as number));
-        error += residual * residual;
-        count += 1;
-      }
-      error /= Math.max(1, count);
+      let residual = 0;
+      eigenvalues.forEach((value, k) => {
+        const shrunk = (alpha / (value + alpha)) * ((projections[k] as Float64Array)[output] as number);
+        residual += shrunk * shrunk;
+      });
+      const error = residual / n / Math.max(1e-12, denominator);
       const current = best[output] as { alpha: number; error: number };
       if (error < current.error) best[output] = { alpha, error };
     }
@@ -166,15 +181,33 @@ export function fitKernelRidge(input: FitKernelRidgeInput): RidgeModel {
     }
   }
   const bias: number[] = [];
+  const leaveOneOut: Float64Array[] = [];
   for (let output = 0; output < outputs; output += 1) {
     const alpha = (best[output] as { alpha: number }).alpha;
-    // Dual coefficients a = U diag(1 / (λ + α)) Uᵀ y; primal weights w = Xᵀ a (centring folds into the bias).
-    const dual = new Float64Array(n);
-    vectors.forEach((vector, k) => {
-      const factor = ((projections[k] as Float64Array)[output] as number) / ((eigenvalues[k] as number) + alpha);
-      if (factor === 0) return;
-      for (let row = 0; row < n; row += 1) dual[row] = (dual[row] as number) + (vector[row] as number) * factor;
+    // Dual coefficients a = (K + αI)⁻¹ y = Q (T + αI)⁻¹ Qᵀ y; primal weights w = Xᵀ a.
+    const inner = solveShiftedTridiagonal({
+      diagonal: tridiagonal.diagonal,
+      offDiagonal: tridiagonal.offDiagonal,
+      alpha,
+      rhs: Float64Array.from(rotated, (projection) => projection[output] as number),
     });
+    const dual = new Float64Array(n);
+    tridiagonal.q.forEach((column, j) => {
+      const factor = inner[j] as number;
+      if (factor === 0) return;
+      for (let row = 0; row < n; row += 1) dual[row] = (dual[row] as number) + (column[row] as number) * factor;
+    });
+    let freedom = 0;
+    for (const value of eigenvalues) freedom += value / (value + alpha);
+    const meanLeverage = Math.min(0.99, freedom / n);
+    leaveOneOut.push(
+      Float64Array.from(gram, (gramRow, rowIndex) => {
+        let fitted = 0;
+        for (let other = 0; other < n; other += 1) fitted += (gramRow[other] as number) * (dual[other] as number);
+        const observed = (centred[rowIndex] as Float64Array)[output] as number;
+        return (means[output] as number) + observed - (observed - fitted) / (1 - meanLeverage);
+      }),
+    );
     const weight = weights[output] as Float64Array;
     rows.forEach((row, rowIndex) => {
       const coefficient = dual[rowIndex] as number;
@@ -183,6 +216,7 @@ export function fitKernelRidge(input: FitKernelRidgeInput): RidgeModel {
         weight[column] = (weight[column] as number) + coefficient * (row.values[position] as number);
       }
     });
+    // Centring folds into the bias: prediction = ȳ + (x − x̄) · w.
     let offset = 0;
     for (let column = 0; column < columns; column += 1)
       offset += (columnMeans[column] as number) * (weight[column] as number);
@@ -192,6 +226,7 @@ export function fitKernelRidge(input: FitKernelRidgeInput): RidgeModel {
     bias,
     weights,
     alpha: best.map((entry) => entry.alpha),
-    leaveOneOutError: best.map((entry) => entry.error),
+    validationError: best.map((entry) => entry.error),
+    leaveOneOut,
   };
 }

@@ -1,5 +1,6 @@
 import { GatewayError } from '../../spec/gateway-error.js';
 import { fitKernelRidge } from './fit-kernel-ridge.js';
+import { fitLogisticLink } from './fit-logistic-link.js';
 import { hashTextFeatures, type TextFeatureConfig } from './hash-text-features.js';
 import { LearnedRouter } from './learned-router.js';
 import { buildOutcomeTable, type OutcomeRow, type OutcomeTable } from './outcome-row.js';
@@ -16,7 +17,7 @@ export interface FitRouterOptions {
   maxDocumentShare?: number;
   /** Sub-linear term frequency (default true). */
   sublinearTf?: boolean;
-  /** Ridge penalties each model chooses from by leave-one-out (default 0.1 … 100). */
+  /** Ridge penalties to choose from by generalised cross-validation (default 0.1 … 100). */
   alphas?: readonly number[];
   /** Data model → configured tier or deployment, stored in `router.json`. */
   modelsMap?: Record<string, string>;
@@ -38,6 +39,21 @@ const DEFAULT_ALPHAS: readonly number[] = [0.1, 0.3, 1, 3, 10, 30, 100];
 // Six significant digits keep router.json small without changing any decision measurably.
 function round(value: number): number {
   return value === 0 ? 0 : Number(value.toPrecision(6));
+}
+
+/** Share of the observed models that succeeded on each prompt: the prompt's "easiness". */
+function shareSucceeding(scores: readonly Float64Array[]): Float64Array[] {
+  return scores.map((row) => {
+    let sum = 0;
+    let count = 0;
+    for (const value of row) {
+      if (Number.isFinite(value)) {
+        sum += value;
+        count += 1;
+      }
+    }
+    return Float64Array.of(count > 0 ? sum / count : Number.NaN);
+  });
 }
 
 /** Input of {@link fitRouterOnTable}. */
@@ -68,9 +84,20 @@ export function fitRouterOnTable(input: FitRouterOnTableInput): LearnedRouter {
   const vectoriser = new TfidfVectoriser(vocabulary);
   const rows = counts.map((count) => vectoriser.vectorise(count));
   progress(`features: ${vocabulary.buckets.length} kept from ${promptIndices.length} prompts`);
-  const targets = promptIndices.map((prompt) => table.scores[prompt] as Float64Array);
-  const ridge = fitKernelRidge({ rows, columns: vectoriser.size, targets, alphas: options.alphas ?? DEFAULT_ALPHAS });
-  progress(`fitted ${table.models.length} quality models`);
+  const scores = promptIndices.map((prompt) => table.scores[prompt] as Float64Array);
+  const difficulty = fitKernelRidge({
+    rows,
+    columns: vectoriser.size,
+    targets: shareSucceeding(scores),
+    alphas: options.alphas ?? DEFAULT_ALPHAS,
+  });
+  // Each model's link is fitted on held-out-like difficulty estimates, so that it learns how much the
+  // score can be trusted on a new prompt rather than on prompts the ridge has already seen.
+  const estimates = difficulty.leaveOneOut[0] as Float64Array;
+  const mean = estimates.reduce((sum, value) => sum + value, 0) / estimates.length;
+  const spread = Math.sqrt(estimates.reduce((sum, value) => sum + (value - mean) ** 2, 0) / estimates.length) || 1;
+  const standardised = estimates.map((value) => (value - mean) / spread);
+  progress(`difficulty model: ridge penalty ${difficulty.alpha[0]}`);
   const models = table.models.map((id, model) => {
     let qualitySum = 0;
     let costSum = 0;
@@ -83,23 +110,29 @@ export function fitRouterOnTable(input: FitRouterOnTableInput): LearnedRouter {
       costSum += cost;
       observations += 1;
     }
+    const link = fitLogisticLink({ scores: standardised, outcomes: scores.map((row) => row[model] as number) });
     return {
       id,
       meanQuality: observations ? qualitySum / observations : 0,
       meanCostUsd: observations ? costSum / observations : 0,
       observations,
-      bias: round(ridge.bias[model] as number),
-      alpha: ridge.alpha[model] as number,
-      weights: Array.from(ridge.weights[model] as Float64Array, round),
+      // Folded onto the raw score: sigmoid(a + b · (raw − mean) / spread).
+      link: { intercept: round(link.intercept - (link.slope * mean) / spread), slope: round(link.slope / spread) },
     };
   });
+  progress(`fitted ${table.models.length} success links`);
   const file: RouterFile = {
     format: 'tollgate-router',
     version: ROUTER_FILE_VERSION,
-    method: 'tfidf-ridge',
+    method: 'tfidf-difficulty-irt',
     createdAt: new Date().toISOString(),
     features,
     vocabulary: { buckets: vocabulary.buckets, idf: vocabulary.idf.map(round), sublinearTf: vocabulary.sublinearTf },
+    difficulty: {
+      bias: round(difficulty.bias[0] as number),
+      alpha: difficulty.alpha[0] as number,
+      weights: Array.from(difficulty.weights[0] as Float64Array, round),
+    },
     models,
     modelsMap: { ...options.modelsMap },
     training: {
@@ -119,9 +152,16 @@ export interface FitRouterInput {
 }
 
 /**
- * Trains the learned router from outcome data: per data model, a ridge regression of the observed
- * score on the prompt's TF-IDF features, each model choosing its penalty by exact leave-one-out on
- * the training prompts. Deterministic, CPU only.
+ * Trains the learned router from outcome data. The method is a text-conditioned two-parameter item
+ * response model:
+ * 1. a ridge regression (TF-IDF features, penalty by generalised cross-validation) predicts a prompt's
+ *    difficulty score, the share of models that answer it well;
+ * 2. per model, a logistic link turns that score into the model's probability of success, fitted on
+ *    held-out estimates of the score.
+ * Sharing one difficulty score makes every model's prediction move together: on an easy prompt all
+ * models approach certainty and the cheap one suffices; on a hard one the gap to the strong model
+ * opens (and on a hopeless one it closes again). Independent per-model predictors instead add
+ * independent noise to each model and make the router chase it. Deterministic, CPU only.
  */
 export function fitRouter(input: FitRouterInput): LearnedRouter {
   const table = buildOutcomeTable(input.rows);

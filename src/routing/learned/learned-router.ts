@@ -1,8 +1,9 @@
 import { GatewayError } from '../../spec/gateway-error.js';
 import { chooseCandidate, type QualityKnob } from './choose-candidate.js';
-import { hashTextFeatures } from './hash-text-features.js';
+import { findEfficientCandidates } from './find-efficient-candidates.js';
+import { sigmoid } from './fit-logistic-link.js';
+import { collectTextFeatures, FeatureAccumulator } from './hash-text-features.js';
 import type { RouterFile } from './router-file.js';
-import { TfidfVectoriser } from './tfidf-vectoriser.js';
 
 /** A model, tier or deployment the router may pick. */
 export interface RouterCandidate {
@@ -43,25 +44,33 @@ function formatUsd(value: number): string {
 }
 
 /**
- * The learned cost–quality router: predicts each model's probability of success on a prompt from
- * TF-IDF features of the prompt (one ridge model per data model, see `fitRouter`), then applies the
- * cost–quality knob. Built from a `router.json` ({@link RouterFile}); scoring is a few sparse dot
- * products, well under a millisecond.
+ * The learned cost–quality router: predicts each model's probability of success on a prompt (a shared
+ * TF-IDF difficulty score through a per-model logistic link, see `fitRouter`), then applies the
+ * cost–quality knob. Built from a `router.json` ({@link RouterFile}); scoring is one sparse dot
+ * product, well under a millisecond.
  */
 export class LearnedRouter {
   /** The data models, in `router.json` order. */
   readonly models: readonly string[];
   private readonly file: RouterFile;
-  private readonly vectoriser: TfidfVectoriser;
   private readonly modelIndex: Map<string, number>;
-  private readonly weights: Float64Array[];
+  /** Hash bucket → vocabulary column, -1 when the bucket is not in the vocabulary. */
+  private readonly columnOfBucket: Int32Array;
+  private readonly idf: Float64Array;
+  private readonly weights: Float64Array;
+  private readonly accumulator: FeatureAccumulator;
 
   constructor(file: RouterFile) {
     this.file = file;
     this.models = file.models.map((model) => model.id);
-    this.vectoriser = new TfidfVectoriser(file.vocabulary);
     this.modelIndex = new Map(this.models.map((model, index) => [model, index]));
-    this.weights = file.models.map((model) => Float64Array.from(model.weights));
+    this.columnOfBucket = new Int32Array(2 ** file.features.hashBits).fill(-1);
+    file.vocabulary.buckets.forEach((bucket, column) => {
+      this.columnOfBucket[bucket] = column;
+    });
+    this.idf = Float64Array.from(file.vocabulary.idf);
+    this.weights = Float64Array.from(file.difficulty.weights);
+    this.accumulator = new FeatureAccumulator(file.features.hashBits);
   }
 
   /** The stored form, for `router.json`. */
@@ -79,17 +88,31 @@ export class LearnedRouter {
     return Float64Array.from(this.file.models, (model) => model.meanQuality);
   }
 
+  /** The prompt's difficulty score: the predicted share of models that answer it well (higher is easier). */
+  difficultyScore(prompt: string): number {
+    const sublinear = this.file.vocabulary.sublinearTf;
+    const accumulator = this.accumulator;
+    accumulator.clear();
+    collectTextFeatures(prompt, this.file.features, accumulator);
+    let squaredNorm = 0;
+    let dot = 0;
+    // Same L2-normalised TF-IDF row as training (TfidfVectoriser), accumulated without building it.
+    for (let position = 0; position < accumulator.distinct; position += 1) {
+      const bucket = accumulator.bucketAt(position);
+      const column = this.columnOfBucket[bucket] as number;
+      if (column < 0) continue;
+      const count = accumulator.counts[bucket] as number;
+      const value = (sublinear ? 1 + Math.log(count) : count) * (this.idf[column] as number);
+      squaredNorm += value * value;
+      dot += value * (this.weights[column] as number);
+    }
+    return this.file.difficulty.bias + dot / (Math.sqrt(squaredNorm) || 1);
+  }
+
   /** Predicted quality per data model, aligned with {@link LearnedRouter.models}. */
   scoreVector(prompt: string): Float64Array {
-    const row = this.vectoriser.vectorise(hashTextFeatures(prompt, this.file.features));
-    return Float64Array.from(this.file.models, (model, index) => {
-      const weights = this.weights[index] as Float64Array;
-      let value = model.bias;
-      for (let position = 0; position < row.indices.length; position += 1) {
-        value += (weights[row.indices[position] as number] as number) * (row.values[position] as number);
-      }
-      return Math.min(1, Math.max(0, value));
-    });
+    const score = this.difficultyScore(prompt);
+    return Float64Array.from(this.file.models, (model) => sigmoid(model.link.intercept + model.link.slope * score));
   }
 
   /** Predicted quality (probability of success, 0–1) per data model. */
@@ -107,12 +130,13 @@ export class LearnedRouter {
 
   /**
    * Picks among the candidates with the knob (see {@link QualityKnob}). A tier that several data models
-   * map to gets their mean predicted quality and mean cost. Candidates without outcome data are left
-   * out and listed in `unknown`; when none is known the call fails with `no_route`.
+   * map to gets their mean predicted quality, track record and cost. Only candidates on the cost–quality
+   * hull of their track records are eligible (see `findEfficientCandidates`). Candidates without outcome
+   * data are left out and listed in `unknown`; when none is known the call fails with `no_route`.
    */
   choose(input: ChooseInput): RouterChoice {
     const scores = this.scoreVector(input.prompt);
-    const considered: ScoredCandidate[] = [];
+    const considered: (ScoredCandidate & { prior: number })[] = [];
     const unknown: string[] = [];
     for (const candidate of input.candidates) {
       const indices = this.resolve(candidate.id);
@@ -127,6 +151,7 @@ export class LearnedRouter {
         predictedQuality: mean((index) => scores[index] as number),
         costPerRequestEstimate:
           candidate.costPerRequestEstimate ?? mean((index) => this.file.models[index]?.meanCostUsd ?? 0),
+        prior: mean((index) => this.file.models[index]?.meanQuality ?? 0),
       });
     }
     if (considered.length === 0) {
@@ -138,32 +163,32 @@ export class LearnedRouter {
     considered.sort((left, right) => left.costPerRequestEstimate - right.costPerRequestEstimate);
     const knob: QualityKnob =
       input.targetQuality !== undefined ? { targetQuality: input.targetQuality } : { costWeight: input.costWeight };
+    const costs = considered.map((candidate) => candidate.costPerRequestEstimate);
+    const priors = considered.map((candidate) => candidate.prior);
+    const eligible = findEfficientCandidates({ priors, costs });
     const index = chooseCandidate({
       qualities: considered.map((candidate) => candidate.predictedQuality),
-      costs: considered.map((candidate) => candidate.costPerRequestEstimate),
+      costs,
+      priors,
+      eligible,
       knob,
     });
-    const chosen = considered[index] as ScoredCandidate;
+    const { prior: _prior, ...chosen } = considered[index] as ScoredCandidate & { prior: number };
     const targetMet = knob.targetQuality === undefined ? undefined : chosen.predictedQuality >= knob.targetQuality;
-    const best = considered.reduce((top, candidate) =>
-      candidate.predictedQuality > top.predictedQuality ? candidate : top,
-    );
     const reason =
       knob.targetQuality !== undefined
         ? targetMet
-          ? `cheapest with predicted quality ≥ ${knob.targetQuality}`
-          : `no candidate reaches ${knob.targetQuality}: highest predicted quality`
+          ? `cheapest predicted ≥ ${knob.targetQuality}`
+          : `none predicted ≥ ${knob.targetQuality}: strongest track record`
         : `best quality − ${knob.costWeight}·relative cost`;
-    const versus =
-      best.id === chosen.id
-        ? ''
-        : `; best ${best.id} ${best.predictedQuality.toFixed(2)} at ${formatUsd(best.costPerRequestEstimate)}`;
+    const skipped = considered.filter((_, position) => !eligible[position]).map((candidate) => candidate.id);
+    const dominated = skipped.length > 0 ? `; dominated: ${skipped.join(', ')}` : '';
     return {
       ...chosen,
       knob,
       targetMet,
-      explanation: `learned: ${chosen.id} (predicted ${chosen.predictedQuality.toFixed(2)}, ${formatUsd(chosen.costPerRequestEstimate)}): ${reason}${versus}`,
-      considered,
+      explanation: `learned: ${chosen.id} (predicted ${chosen.predictedQuality.toFixed(2)}, ${formatUsd(chosen.costPerRequestEstimate)}): ${reason}${dominated}`,
+      considered: considered.map(({ prior: _unused, ...candidate }) => candidate),
       unknown,
     };
   }

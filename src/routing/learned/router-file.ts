@@ -18,18 +18,14 @@ const modelSchema = z
   .object({
     /** The model as the outcome data names it. */
     id: z.string().min(1),
-    /** Mean observed quality in the training data. */
-    meanQuality: z.number(),
+    /** Mean observed quality in the training data (the model's track record). */
+    meanQuality: z.number().min(0).max(1),
     /** Mean observed cost per request in USD. */
     meanCostUsd: z.number().nonnegative(),
     /** Number of training outcomes. */
     observations: z.number().int().nonnegative(),
-    /** Intercept of the quality model. */
-    bias: z.number(),
-    /** Ridge penalty chosen by leave-one-out on the training data. */
-    alpha: z.number().positive(),
-    /** One weight per vocabulary entry. */
-    weights: z.array(z.number()),
+    /** `P(success) = sigmoid(intercept + slope · difficulty score)`. */
+    link: z.object({ intercept: z.number(), slope: z.number() }).strict(),
   })
   .strict();
 
@@ -39,7 +35,7 @@ export const routerFileSchema = z
     format: z.literal('tollgate-router'),
     version: z.literal(ROUTER_FILE_VERSION),
     /** The method, for humans and for future formats. */
-    method: z.literal('tfidf-ridge'),
+    method: z.literal('tfidf-difficulty-irt'),
     createdAt: z.string(),
     features: featureConfigSchema,
     vocabulary: z
@@ -49,6 +45,19 @@ export const routerFileSchema = z
         /** Inverse document frequency per bucket. */
         idf: z.array(z.number()),
         sublinearTf: z.boolean(),
+      })
+      .strict(),
+    /**
+     * The difficulty score: `bias + x · weights` over the prompt's L2-normalised TF-IDF row, a ridge
+     * estimate of the share of models that answer the prompt well.
+     */
+    difficulty: z
+      .object({
+        bias: z.number(),
+        /** Ridge penalty chosen by generalised cross-validation. */
+        alpha: z.number().positive(),
+        /** One weight per vocabulary entry. */
+        weights: z.array(z.number()),
       })
       .strict(),
     models: z.array(modelSchema).min(1),
@@ -68,15 +77,12 @@ export const routerFileSchema = z
     if (file.vocabulary.idf.length !== size) {
       context.addIssue({ code: 'custom', path: ['vocabulary', 'idf'], message: 'must have one entry per bucket' });
     }
-    file.models.forEach((model, index) => {
-      if (model.weights.length !== size) {
-        context.addIssue({
-          code: 'custom',
-          path: ['models', index, 'weights'],
-          message: 'must have one entry per bucket',
-        });
-      }
-    });
+    if (file.difficulty.weights.length !== size) {
+      context.addIssue({ code: 'custom', path: ['difficulty', 'weights'], message: 'must have one entry per bucket' });
+    }
+    if (file.vocabulary.buckets.some((bucket) => bucket >= 2 ** file.features.hashBits)) {
+      context.addIssue({ code: 'custom', path: ['vocabulary', 'buckets'], message: 'bucket outside 2^hashBits' });
+    }
   });
 
 /** The learned router as stored in `router.json`. */

@@ -33,7 +33,7 @@ export interface FitTfidfOptions {
 export function fitTfidfVocabulary(options: FitTfidfOptions): TfidfVocabulary {
   const documentFrequency = new Map<number, number>();
   for (const document of options.documents) {
-    for (const bucket of document.keys()) documentFrequency.set(bucket, (documentFrequency.get(bucket) ?? 0) + 1);
+    for (const bucket of document.buckets) documentFrequency.set(bucket, (documentFrequency.get(bucket) ?? 0) + 1);
   }
   const total = options.documents.length;
   const maxCount = options.maxDocumentShare >= 1 ? Number.POSITIVE_INFINITY : options.maxDocumentShare * total;
@@ -61,25 +61,25 @@ export class TfidfVectoriser {
   }
 
   /** The L2-normalised TF-IDF row of one prompt's counts; buckets outside the vocabulary are ignored. */
-  vectorise(counts: FeatureCounts): SparseVector {
-    const entries: [number, number][] = [];
-    for (const [bucket, count] of counts) {
-      const column = this.columnOf.get(bucket);
-      if (column === undefined) continue;
-      const tf = this.sublinearTf ? 1 + Math.log(count) : count;
-      entries.push([column, tf * (this.idf[column] as number)]);
-    }
-    entries.sort((left, right) => left[0] - right[0]);
+  vectorise(features: FeatureCounts): SparseVector {
+    // Columns follow ascending bucket order, and so do the counts' buckets: no sort needed.
+    const indices = new Int32Array(features.buckets.length);
+    const values = new Float64Array(features.buckets.length);
+    let size = 0;
     let norm = 0;
-    for (const [, value] of entries) norm += value * value;
+    for (let position = 0; position < features.buckets.length; position += 1) {
+      const column = this.columnOf.get(features.buckets[position] as number);
+      if (column === undefined) continue;
+      const count = features.counts[position] as number;
+      const value = (this.sublinearTf ? 1 + Math.log(count) : count) * (this.idf[column] as number);
+      indices[size] = column;
+      values[size] = value;
+      norm += value * value;
+      size += 1;
+    }
     norm = Math.sqrt(norm) || 1;
-    const indices = new Int32Array(entries.length);
-    const values = new Float64Array(entries.length);
-    entries.forEach(([column, value], position) => {
-      indices[position] = column;
-      values[position] = value / norm;
-    });
-    return { indices, values };
+    for (let position = 0; position < size; position += 1) values[position] = (values[position] as number) / norm;
+    return { indices: indices.slice(0, size), values: values.slice(0, size) };
   }
 }
 

@@ -1,32 +1,46 @@
-/** Eigen-decomposition of a symmetric matrix: `A = Σ values[k] · vectors[k] vectors[k]ᵀ`. */
-export interface SymmetricEigen {
-  /** Eigenvalues, ascending. */
-  values: Float64Array;
-  /** `vectors[k]` is the unit eigenvector of `values[k]`. */
-  vectors: Float64Array[];
+/** A symmetric matrix in tridiagonal form: `A = Q T Qᵀ`. */
+export interface Tridiagonal {
+  /** `q[j]` is column j of the orthogonal Q. */
+  q: Float64Array[];
+  /** Diagonal of T. */
+  diagonal: Float64Array;
+  /** `offDiagonal[i]` = `T[i][i + 1]` (length n − 1). */
+  offDiagonal: Float64Array;
 }
 
 /**
- * Householder reduction to tridiagonal form then the implicit QL algorithm, after JAMA's
- * `EigenvalueDecomposition` (public domain, https://math.nist.gov/javanumerics/jama/). The matrix is
- * given as rows and is not modified. O(n³): about a second for n = 800 in Node.
+ * Householder reduction of a symmetric matrix to tridiagonal form, after JAMA's `tred2` (public
+ * domain, https://math.nist.gov/javanumerics/jama/). The matrix is given as rows and is not modified.
+ * O(n³), and the only cubic step of kernel ridge fitting: everything after it is O(n²).
  */
-export function decomposeSymmetric(matrix: readonly Float64Array[]): SymmetricEigen {
+export function tridiagonaliseSymmetric(matrix: readonly Float64Array[]): Tridiagonal {
   const n = matrix.length;
-  const V = matrix.map((row) => Float64Array.from(row));
+  // JAMA works on V; this runs on its transpose so that inner loops walk contiguous rows (a symmetric
+  // input is its own transpose), which leaves the columns of Q as rows.
+  const V = matrix.map((source) => Float64Array.from(source));
   const d = new Float64Array(n);
   const e = new Float64Array(n);
-  if (n === 0) return { values: d, vectors: [] };
-  // Both stages run on the transpose of JAMA's V, so that their inner loops walk contiguous rows
-  // (a symmetric input is its own transpose); row k of the result is then eigenvector k.
-  reduceToTridiagonal(V, d, e);
-  const columns = V;
-  diagonaliseTridiagonal(columns, d, e);
-  const order = Array.from({ length: n }, (_, index) => index).sort((a, b) => (d[a] as number) - (d[b] as number));
-  return {
-    values: Float64Array.from(order, (index) => d[index] as number),
-    vectors: order.map((index) => columns[index] as Float64Array),
-  };
+  if (n > 0) reduceToTridiagonal(V, d, e);
+  return { q: V, diagonal: d, offDiagonal: e.slice(1) };
+}
+
+/**
+ * Eigenvalues of a symmetric tridiagonal matrix by the implicit QL algorithm (JAMA's `tql2`), applying
+ * the same rotations to `tracked`: if `tracked[i]` holds row i of `Qᵀ Y`, it ends holding row k of
+ * `Uᵀ Y` for eigenvalue k, where U are the eigenvectors of `Q T Qᵀ`. That gives every projection ridge
+ * regression needs in O(n² · columns of Y) instead of forming the eigenvectors (O(n³)).
+ * Eigenvalues come back in the order of `tracked`, not sorted.
+ */
+export function tridiagonalEigenvalues(
+  tridiagonal: Pick<Tridiagonal, 'diagonal' | 'offDiagonal'>,
+  tracked: Float64Array[],
+): Float64Array {
+  const n = tridiagonal.diagonal.length;
+  const d = Float64Array.from(tridiagonal.diagonal);
+  const e = new Float64Array(n);
+  e.set(tridiagonal.offDiagonal, 1);
+  if (n > 0) diagonaliseTridiagonal(tracked, d, e);
+  return d;
 }
 
 function row(V: Float64Array[], index: number): Float64Array {
@@ -117,7 +131,7 @@ function reduceToTridiagonal(V: Float64Array[], d: Float64Array, e: Float64Array
 }
 
 function diagonaliseTridiagonal(columns: Float64Array[], d: Float64Array, e: Float64Array): void {
-  const n = columns.length;
+  const n = d.length;
   for (let i = 1; i < n; i += 1) e[i - 1] = e[i] as number;
   e[n - 1] = 0;
   let f = 0;
@@ -163,7 +177,7 @@ function diagonaliseTridiagonal(columns: Float64Array[], d: Float64Array, e: Flo
           d[i + 1] = h + s * (c * g + s * (d[i] as number));
           const left = columns[i] as Float64Array;
           const right = columns[i + 1] as Float64Array;
-          for (let k = 0; k < n; k += 1) {
+          for (let k = 0; k < left.length; k += 1) {
             const hk = right[k] as number;
             const lk = left[k] as number;
             right[k] = s * lk + c * hk;
