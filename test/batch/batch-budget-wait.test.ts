@@ -14,6 +14,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 describe('a batch waits while its budget is past throttle_at, and runs when the window resets', () => {
   let clock = Date.UTC(2026, 0, 10, 12);
+  /** How far the lane's own clock is ahead of real time: moved to let a batch outlive its 24 hours. */
+  let laneAhead = 0;
   const logger = createLogger({ level: 'silent' });
   const budget: BudgetConfig = {
     scope: 'tenant',
@@ -37,6 +39,7 @@ describe('a batch waits while its budget is past throttle_at, and runs when the 
   before(async () => {
     harness = await startBatchGateway({
       budgets,
+      laneNow: () => Date.now() + laneAhead,
       config: twoProtocolConfig({
         batch: { poll_interval_ms: 30, queue_timeout_ms: 200, provider_batches: { enabled: false } },
       }),
@@ -92,5 +95,43 @@ describe('a batch waits while its budget is past throttle_at, and runs when the 
     assert.equal(rows.length, 3);
     assert.ok(rows.every((row) => row.batch && row.outcome === 'success' && row.tenant === 'acme'));
     (await harness.lane.admit({ context: single }))();
+  });
+  it('expires a batch that could not run within its 24 hours, reporting every line as expired', async () => {
+    const headers = { 'x-tollgate-tenant': 'acme' };
+    const interactive = contextForHeaders(harness.gateway.core, headers);
+    assert.ok(interactive);
+    if ((await budgets.state(interactive)).level !== 'throttle') {
+      await (await budgets.reserve({ context: interactive, maxCostUsd: 0.96 })).settle(0.96);
+    }
+    const file = await client.files.create({
+      file: await toFile(
+        Buffer.from(
+          JSON.stringify({
+            custom_id: 'late',
+            method: 'POST',
+            url: '/v1/chat/completions',
+            body: { model: 'fast', messages: [{ role: 'user', content: 'Too late?' }] },
+          }),
+        ),
+        'late.jsonl',
+      ),
+      purpose: 'batch',
+    });
+    const created = await client.batches.create(
+      { input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' },
+      { headers },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    laneAhead += DAY_MS + 1;
+    const expired = await waitFor(
+      () => client.batches.retrieve(created.id),
+      (batch) => batch.status === 'expired',
+      { what: 'the batch to expire' },
+    );
+    assert.deepEqual(expired.request_counts, { total: 1, completed: 0, failed: 1 });
+    assert.equal(expired.output_file_id, null);
+    const error = JSON.parse(await (await client.files.content(expired.error_file_id as string)).text());
+    assert.equal(error.custom_id, 'late');
+    assert.equal(error.error.code, 'batch_expired');
   });
 });

@@ -150,4 +150,57 @@ describe('lines routed to a provider with a batch API go through it, at batch pr
       await resumed.close();
     }
   });
+  it('cancels the provider batch when the batch is cancelled: lines come back as cancelled', async () => {
+    const slow = await startBatchGateway({
+      config: twoProtocolConfig({
+        batch: { poll_interval_ms: 30, provider_batches: { poll_interval_ms: 30, simulated_completion_ms: 60_000 } },
+      }),
+    });
+    try {
+      const slowClient = new OpenAI({ baseURL: `${slow.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+      const file = await slowClient.files.create({
+        file: await toFile(
+          Buffer.from([chatLine('k-1', 'fast', 'one'), chatLine('k-2', 'premium', 'two')].join('\n')),
+          'k.jsonl',
+        ),
+        purpose: 'batch',
+      });
+      const created = await slowClient.batches.create({
+        input_file_id: file.id,
+        endpoint: '/v1/chat/completions',
+        completion_window: '24h',
+      });
+      await waitFor(
+        () => slow.lane.store.submissions.open(created.id),
+        (open) => open.filter((submission) => submission.state === 'open').length === 2,
+        { what: 'both lines to be at their providers' },
+      );
+      await slowClient.batches.cancel(created.id);
+      const batch = await waitFor(
+        () => slowClient.batches.retrieve(created.id),
+        (current) => current.status === 'cancelled',
+        { what: 'the cancel to reach the providers and come back' },
+      );
+      assert.equal(batch.output_file_id, null);
+      const errors = (await (await slowClient.files.content(batch.error_file_id as string)).text())
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { custom_id: string; error: { code: string } });
+      assert.deepEqual(
+        errors.map((line) => [line.custom_id, line.error.code]),
+        [
+          ['k-1', 'batch_cancelled'],
+          ['k-2', 'batch_cancelled'],
+        ],
+      );
+      await slow.ledger.flush();
+      assert.equal(
+        (await slow.ledger.recentRequests({ limit: 10 })).length,
+        0,
+        'nothing was answered, nothing charged',
+      );
+    } finally {
+      await slow.close();
+    }
+  });
 });

@@ -43,7 +43,7 @@ export function listen(server: Server): Promise<string> {
 
 /** Starts a gateway and its batch lane for a test: silent logs, a private ledger and job store. */
 export async function startBatchGateway(
-  options: CreateGatewayOptions & { store?: BatchStoreTarget } = {},
+  options: CreateGatewayOptions & { store?: BatchStoreTarget; laneNow?: () => number } = {},
 ): Promise<BatchTestGateway> {
   const directory = mkdtempSync(join(tmpdir(), 'tollgate-batch-'));
   const ledger = await createLedger({ kind: 'sqlite', path: join(directory, 'ledger.db') });
@@ -57,6 +57,7 @@ export async function startBatchGateway(
   const lane = await createBatchLane({
     gateway,
     store: options.store ?? { kind: 'sqlite', path: join(directory, 'batches.db') },
+    ...(options.laneNow ? { now: options.laneNow } : {}),
   });
   const server = serveWithLane(gateway, lane);
   const url = await listen(server);
