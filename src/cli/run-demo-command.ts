@@ -4,8 +4,7 @@ import { demoTracePath } from '../demo/demo-trace-path.js';
 import { formatSeedsComparison } from '../demo/format-seeds-comparison.js';
 import { runReplay } from '../replay/engine/run-replay.js';
 import { formatReplayTable } from '../replay/report/format-replay-table.js';
-import { readOpenAiJsonl } from '../replay/trace/read-openai-jsonl.js';
-import { sliceTrace } from '../replay/trace/read-trace.js';
+import { loadTrace, type TraceSource } from '../replay/trace/read-trace.js';
 import { type ReplayCommandIo, writeReplayOutputs } from './run-replay-command.js';
 
 export const DEMO_USAGE = `Usage: tollgate demo [--requests N] [--out PREFIX] [--json]
@@ -48,11 +47,22 @@ export async function runDemoCommand(argv: string[], io: ReplayCommandIo): Promi
     io.stderr.write(`tollgate demo: --requests: "${values.requests}" is not a positive integer\n`);
     return 2;
   }
-  const trace = sliceTrace(await readOpenAiJsonl(demoTracePath()), limit === undefined ? {} : { limit });
+  const source: TraceSource = {
+    paths: [demoTracePath()],
+    read: { format: 'openai' },
+    slice: limit === undefined ? {} : { limit },
+  };
+  const trace = await loadTrace(source);
   io.stderr.write(
     `Replaying ${trace.requests.length.toLocaleString('en-US')} requests of support-desk and coding traffic through four configurations (no keys, no network)…\n`,
   );
-  const report = await runReplay({ trace, config: demoConfig(), configSource: 'the demo config', progress: io.stderr });
+  const report = await runReplay({
+    trace,
+    source,
+    config: demoConfig(),
+    configSource: 'the demo config',
+    progress: io.stderr,
+  });
   const written = await writeReplayOutputs(report, values.out ?? '.tollgate/replay/demo');
   if (values.json) {
     io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -12,7 +12,7 @@ import { formatReplayTable } from '../replay/report/format-replay-table.js';
 import { renderReplayChart } from '../replay/report/render-replay-chart.js';
 import { runCrossFittedReplay } from '../replay/routerbench/run-cross-fitted-replay.js';
 import { benchmarkOf, parseRouterBenchPrompts } from '../replay/trace/read-routerbench-trace.js';
-import { readTrace, sliceTrace } from '../replay/trace/read-trace.js';
+import { loadTrace, type TraceSource } from '../replay/trace/read-trace.js';
 import { readTraceText } from '../replay/trace/read-trace-text.js';
 import { TRACE_FORMATS, type TraceFormat } from '../replay/trace/trace-request.js';
 import { GatewayError } from '../spec/index.js';
@@ -207,8 +207,9 @@ export async function runReplayCommand(argv: string[], io: ReplayCommandIo): Pro
         onStep: (message) => io.stderr.write(`${message}\n`),
       });
     } else {
-      const trace = sliceTrace(
-        await readTrace(sources, {
+      const source: TraceSource = {
+        paths: sources,
+        read: {
           ...((format ?? values.format) ? { format: (format ?? values.format) as TraceFormat } : {}),
           ...(ratePerSecond === undefined ? {} : { ratePerSecond }),
           ...(tierModels ? { tierModels } : {}),
@@ -217,14 +218,15 @@ export async function runReplayCommand(argv: string[], io: ReplayCommandIo): Pro
             ...(values.from ? { from: parseTime(values.from, '--from') } : {}),
             ...(values.to ? { to: parseTime(values.to, '--to') } : {}),
           },
-        }),
-        {
+        },
+        slice: {
           ...(values.limit === undefined ? {} : { limit: positiveNumber(values.limit, '--limit') }),
           ...(durationMs === undefined ? {} : { durationMs }),
         },
-      );
+      };
+      const trace = await loadTrace(source);
       io.stderr.write(`Replaying ${trace.requests.length.toLocaleString('en-US')} requests of ${trace.name}…\n`);
-      report = await runReplay({ ...common, trace });
+      report = await runReplay({ ...common, trace, source });
     }
     const written = await writeReplayOutputs(report, values.out ?? defaultPrefix(report.trace.name));
     if (values.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

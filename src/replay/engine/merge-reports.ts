@@ -116,5 +116,6 @@ export function mergeReports(
     bucketEndsMs: first.bucketEndsMs,
     ...(first.projectionBasis ? { projectionBasis: first.projectionBasis } : {}),
     elapsedMs: reports.reduce((sum, report) => sum + report.elapsedMs, 0),
+    cpuMs: reports.reduce((sum, report) => sum + (report.cpuMs ?? 0), 0),
   };
 }

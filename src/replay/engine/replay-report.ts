@@ -97,4 +97,6 @@ export interface ReplayReport {
   projectionBasis?: string;
   /** Wall-clock time the replay took. */
   elapsedMs: number;
+  /** CPU time it took, this process and its worker processes together, ms. */
+  cpuMs?: number;
 }

@@ -201,8 +201,11 @@ export class VariantCollector implements SettleObserver {
     return totals;
   }
 
-  /** Totals; `trafficTokens` and `baselineCostUsd` come from the baseline column. */
-  result(input: { trafficTokens: number; baselineCostUsd: number; bucketEndsMs: readonly number[] }): VariantResult {
+  /**
+   * Totals. The columns compared with the baseline (cost per million tokens of the traffic, saving)
+   * are left at 0: the baseline may run in another worker; `finaliseResults` fills them in.
+   */
+  result(bucketEndsMs: readonly number[]): VariantResult {
     const requests = this.arrivals.length;
     const share = (counts: Map<string, number>, total: number): Record<string, number> =>
       Object.fromEntries(
@@ -219,8 +222,8 @@ export class VariantCollector implements SettleObserver {
       succeeded: this.succeeded,
       errors: { ...this.errors },
       costUsd: this.costUsd,
-      costPerMillionTokensUsd: input.trafficTokens > 0 ? (this.costUsd / input.trafficTokens) * 1e6 : 0,
-      savingVsBaseline: input.baselineCostUsd > 0 ? 1 - this.costUsd / input.baselineCostUsd : 0,
+      costPerMillionTokensUsd: 0,
+      savingVsBaseline: 0,
       tokens: { ...this.tokens },
       cacheHits: { exact: this.exactHits, semantic: this.semanticHits },
       cacheHitRate: requests > 0 ? (this.exactHits + this.semanticHits) / requests : 0,
@@ -233,7 +236,7 @@ export class VariantCollector implements SettleObserver {
         p50: percentile(latencies, 0.5),
         p95: percentile(latencies, 0.95),
       },
-      cumulativeCostUsd: this.cumulativeCost(input.bucketEndsMs),
+      cumulativeCostUsd: this.cumulativeCost(bucketEndsMs),
     };
     if (this.scored > 0) {
       result.quality = {
@@ -248,9 +251,5 @@ export class VariantCollector implements SettleObserver {
   /** Input + output tokens this configuration sent and received (the baseline's is the traffic's size). */
   trafficTokens(): number {
     return this.tokens.uncachedInput + this.tokens.cacheReadInput + this.tokens.cacheWriteInput + this.tokens.output;
-  }
-
-  get totalCostUsd(): number {
-    return this.costUsd;
   }
 }

@@ -129,7 +129,8 @@ export function formatReplayTable(report: ReplayReport): string {
     "Cost per 1M tokens divides each column by the same traffic (the baseline's input + output tokens); latency is simulated time.",
   );
   sections.push('', ...notes.map((note) => `- ${note}`));
-  sections.push('', `Replayed in ${(report.elapsedMs / 1000).toFixed(1)} s.`);
+  const cpu = report.cpuMs === undefined ? '' : ` (${(report.cpuMs / 1000).toFixed(1)} s of CPU)`;
+  sections.push('', `Replayed in ${(report.elapsedMs / 1000).toFixed(1)} s${cpu}.`);
   return `${sections.join('\n')}\n`;
 }
 

@@ -106,3 +106,15 @@ export function sliceTrace(trace: Trace, options: { limit?: number; durationMs?:
     notes: [...trace.notes, `First ${requests.length} of ${trace.requests.length} requests.`],
   };
 }
+
+/** Where a trace comes from, as plain data: a worker thread reads it again from this. */
+export interface TraceSource {
+  paths: string[];
+  read?: ReadTraceOptions;
+  slice?: { limit?: number; durationMs?: number };
+}
+
+/** Reads and slices a trace from its source. */
+export async function loadTrace(source: TraceSource): Promise<Trace> {
+  return sliceTrace(await readTrace(source.paths, source.read), source.slice ?? {});
+}

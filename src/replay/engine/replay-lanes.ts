@@ -1,0 +1,201 @@
+import { createBudgetLayer } from '../../budgets/create-budget-layer.js';
+import type { BudgetWebhookSender } from '../../budgets/send-budget-webhook.js';
+import { createCacheLayer, type GatewayCacheLayer } from '../../cache/create-cache-layer.js';
+import { createLocalEmbedder } from '../../cache/embedders/create-local-embedder.js';
+import type { Embedder } from '../../cache/embedders/embedder.js';
+import type { ConfigFile } from '../../config/config-schema.js';
+import { createGateway, type Gateway } from '../../gateway/create-gateway.js';
+import type { Logger } from '../../logging/create-logger.js';
+import { createSeededRandom } from '../../providers/simulated/create-seeded-random.js';
+import { createMemorySharedState } from '../../shared-state/memory-shared-state.js';
+import type { BudgetLayer } from '../../stages/budget/budget-layer.js';
+import type { TraceRequest } from '../trace/trace-request.js';
+import { createSharedEmbedder, type SharedEmbedder } from './create-shared-embedder.js';
+import { injectRequest } from './inject-request.js';
+import type { VariantResult } from './replay-report.js';
+import type { ReplayVariant } from './replay-variants.js';
+import { VariantCollector } from './variant-collector.js';
+import { createVirtualClock, type VirtualClock } from './virtual-clock.js';
+
+/** A configuration to replay, with the seed of its simulated providers. */
+export interface SeededVariant {
+  variant: ReplayVariant;
+  seed: number;
+}
+
+/** What replaying one configuration produced. */
+export interface LaneOutcome {
+  /** CPU time of the process that replayed it, ms (the same for every configuration of one process). */
+  processCpuMs?: number;
+  /** Totals, without the columns compared with the baseline (see `finaliseResults`). */
+  result: VariantResult;
+  /** Input + output tokens this configuration sent and received. */
+  trafficTokens: number;
+}
+
+/** Options for {@link replayVariants}. */
+export interface ReplayVariantsOptions {
+  requests: readonly TraceRequest[];
+  variants: readonly SeededVariant[];
+  logger: Logger;
+  /** Ends of the cost-over-time buckets, epoch ms. */
+  bucketEndsMs: readonly number[];
+  /** The semantic cache's embedder (default: the local model, loaded once). */
+  embedder?: Embedder;
+  /** Requests whose prompts are embedded ahead, in one batch (0: none). */
+  prefetch: number;
+  /** Told after each request: how many are done, and the virtual time reached. */
+  onProgress?: (done: number, atMs: number) => void;
+}
+
+/** A configuration being replayed: its gateway, clock and collector. */
+interface Lane {
+  variant: ReplayVariant;
+  gateway: Gateway;
+  clock: VirtualClock;
+  collector: VariantCollector;
+  cache: GatewayCacheLayer | undefined;
+}
+
+function crossingRecorder(collector: VariantCollector, clock: VirtualClock): BudgetWebhookSender {
+  // The replay never posts to a budget's webhook; it writes down what would have been posted, and when.
+  return async ({ budget, threshold }) => {
+    collector.crossings.push({ atMs: clock.now(), budget: budget.name, threshold });
+  };
+}
+
+async function openLane(options: {
+  seeded: SeededVariant;
+  startMs: number;
+  logger: Logger;
+  embedder: () => Promise<Embedder>;
+}): Promise<Lane> {
+  const { variant, seed } = options.seeded;
+  const { logger } = options;
+  const clock = createVirtualClock(options.startMs);
+  const collector = new VariantCollector(variant);
+  const config: ConfigFile = variant.config;
+  // Built here rather than by the gateway from the config so that both run on the virtual clock (TTLs,
+  // budget windows) and budget webhooks are recorded instead of sent; the same code and settings.
+  const cache = config.cache.enabled
+    ? await createCacheLayer({
+        config,
+        logger,
+        now: clock.now,
+        ...(config.cache.semantic.enabled ? { embedder: await options.embedder() } : {}),
+      })
+    : undefined;
+  let budgets: BudgetLayer | undefined;
+  if (config.budgets.length > 0) {
+    budgets = createBudgetLayer({
+      sharedState: createMemorySharedState({ now: clock.now }),
+      budgets: () => config.budgets,
+      keyBudget: () => undefined,
+      leaseMs: () => config.resilience.reservation_lease_ms,
+      webhook: crossingRecorder(collector, clock),
+      logger,
+      now: clock.now,
+    });
+  }
+  const gateway = await createGateway({
+    config,
+    environment: {},
+    logger,
+    simulation: { sleep: clock.sleep, now: clock.now, random: createSeededRandom(seed) },
+    observers: [collector],
+    ...(cache ? { cache } : {}),
+    ...(budgets ? { budgets } : {}),
+  });
+  return { variant, gateway, clock, collector, cache };
+}
+
+function requestHeaders(request: TraceRequest, requestId: string): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': requestId };
+  if (request.tenant) headers['x-tollgate-tenant'] = request.tenant;
+  if (request.feature) headers['x-tollgate-feature'] = request.feature;
+  return { ...request.headers, ...headers };
+}
+
+async function replayOne(lane: Lane, request: TraceRequest): Promise<void> {
+  const body = request.body();
+  body.model = lane.variant.model;
+  const requestId = `replay-${lane.variant.name}-${request.index}`;
+  lane.clock.setTime(request.atMs);
+  const response = await injectRequest({
+    handle: lane.gateway.handle,
+    method: 'POST',
+    path: '/v1/chat/completions',
+    headers: requestHeaders(request, requestId),
+    body: JSON.stringify(body),
+  });
+  const latencyMs = lane.clock.now() - request.atMs;
+  // Answers are stored in the background; a real next request arrives after they land.
+  await lane.cache?.flush();
+  lane.collector.record({ requestId, request, response, latencyMs });
+}
+
+/**
+ * The text the semantic cache embeds for a request (its last user message, parts joined by newlines),
+ * to embed it ahead of time; a mismatch only means the cache embeds it itself when it gets there.
+ */
+function lastUserText(request: TraceRequest): string {
+  const messages = (request.body().messages ?? []) as { role?: unknown; content?: unknown }[];
+  const last = messages.at(-1);
+  if (last?.role !== 'user') return '';
+  if (typeof last.content === 'string') return last.content;
+  if (!Array.isArray(last.content)) return '';
+  return (last.content as { type?: unknown; text?: unknown }[])
+    .map((part) => (part.type === 'text' && typeof part.text === 'string' ? part.text : ''))
+    .join('\n');
+}
+
+/**
+ * Replays requests through one gateway per configuration, in this process: each request is sent
+ * in-process to each configuration's gateway at its recorded arrival time on that configuration's
+ * virtual clock, and the settle observer reads what the gateway accounted. Requests go one at a time
+ * in arrival order (overlap between requests, and so queueing and concurrency limits, is not modelled).
+ */
+export async function replayVariants(options: ReplayVariantsOptions): Promise<LaneOutcome[]> {
+  const { requests, logger } = options;
+  let shared: Promise<SharedEmbedder> | undefined;
+  const embedder = (): Promise<SharedEmbedder> => {
+    shared ??= (options.embedder ? Promise.resolve(options.embedder) : createLocalEmbedder()).then((inner) =>
+      createSharedEmbedder(inner),
+    );
+    return shared;
+  };
+  const semantic = options.variants.some(
+    ({ variant }) => variant.config.cache.enabled && variant.config.cache.semantic.enabled,
+  );
+  const prefetch = semantic ? options.prefetch : 0;
+  const startMs = requests[0]?.atMs ?? 0;
+  const lanes: Lane[] = [];
+  try {
+    for (const seeded of options.variants) lanes.push(await openLane({ seeded, startMs, logger, embedder }));
+    for (const [done, request] of requests.entries()) {
+      if (prefetch > 0 && done % prefetch === 0) {
+        await (await embedder()).prefetch(
+          requests
+            .slice(done, done + prefetch)
+            .map(lastUserText)
+            .filter((text) => text.trim() !== ''),
+        );
+      }
+      for (const lane of lanes) await replayOne(lane, request);
+      options.onProgress?.(done + 1, request.atMs);
+      // Let settles, budget releases and background stores of this request finish before the next.
+      if (done % 64 === 63) await new Promise((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    await Promise.all(
+      lanes.map(async (lane) => {
+        await lane.gateway.close();
+        await lane.cache?.close();
+      }),
+    );
+  }
+  return lanes.map((lane) => ({
+    result: lane.collector.result(options.bucketEndsMs),
+    trafficTokens: lane.collector.trafficTokens(),
+  }));
+}
