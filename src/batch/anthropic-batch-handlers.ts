@@ -39,7 +39,7 @@ async function createBatch(lane: BatchLaneContext, request: IncomingMessage, res
     });
   }
   const requests = typeof body === 'object' && body !== null ? (body as { requests?: unknown }).requests : undefined;
-  const { lines } = parseAnthropicBatchRequests({ requests, maxLines: config.max_lines });
+  const { lines } = await parseAnthropicBatchRequests({ requests, maxLines: config.max_lines });
   const { job } = await createBatchJob({
     lane,
     requester,

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { BatchConfig } from '../config/config-schema.js';
 import type { Logger } from '../logging/create-logger.js';
 import type { BatchCapacity } from './batch-capacity.js';
@@ -25,6 +26,9 @@ export interface BatchRunnerOptions {
   providerLane?: ProviderBatchLane;
   now?: () => number;
 }
+
+/** A batch still being written this long after it was created was abandoned by a crash mid-write. */
+const ABANDONED_AFTER_MS = 10 * 60_000;
 
 /** How long a graceful stop waits for lines in flight before aborting them. */
 const DRAIN_TIMEOUT_MS = 10_000;
@@ -57,6 +61,8 @@ export class BatchRunner {
 
   constructor(private readonly options: BatchRunnerOptions) {
     this.now = options.now ?? Date.now;
+    // Every line in flight listens to the one stop signal.
+    setMaxListeners(0, this.abort.signal);
     this.unsubscribe = options.capacity.onRoom(() => this.wake());
   }
 
@@ -142,6 +148,7 @@ export class BatchRunner {
     const config = this.options.config();
     const now = this.now();
     if (now - this.lastClaimAt >= Math.min(config.poll_interval_ms, config.lease_ms / 3)) {
+      await this.options.store.removeAbandoned(now - ABANDONED_AFTER_MS);
       this.jobs = await this.options.store.claimJobs({ owner: this.options.owner, now, leaseMs: config.lease_ms });
       this.lastClaimAt = now;
       // Pending lines may have changed (retries came due, another instance ran some): read them afresh.
@@ -150,7 +157,7 @@ export class BatchRunner {
     const runnable: BatchJob[] = [];
     for (const job of this.jobs) {
       const running = this.inFlight.get(job.id)?.size ?? 0;
-      const expired = now >= job.expiresAt && (job.status === 'in_progress' || job.status === 'validating');
+      const expired = now >= job.expiresAt && job.status === 'in_progress';
       const stopping = expired || job.status === 'cancelling';
       const providerDue =
         now - (this.providerStepAt.get(job.id) ?? Number.NEGATIVE_INFINITY) >= config.poll_interval_ms;

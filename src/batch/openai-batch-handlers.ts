@@ -57,7 +57,7 @@ async function createBatch(lane: BatchLaneContext, request: IncomingMessage, res
   }
   const content = await lane.store.readFileContent(file.id);
   if (!content) throw notFound('file content', file.id);
-  const { lines } = parseOpenAiBatchLines({ content, endpoint, maxLines: lane.config().max_lines });
+  const { lines } = await parseOpenAiBatchLines({ content, endpoint, maxLines: lane.config().max_lines });
   const { job, counts } = await createBatchJob({
     lane,
     requester,

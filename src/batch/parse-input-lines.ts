@@ -10,6 +10,18 @@ export function splitJsonLines(content: Buffer): string[] {
     .filter((line) => line.trim().length > 0);
 }
 
+/** Lines checked between two turns of the event loop: a 50,000-line file must not stall live traffic. */
+const SLICE = 2_000;
+
+async function mapInSlices<T, R>(items: readonly T[], map: (item: T, index: number) => R): Promise<R[]> {
+  const mapped: R[] = [];
+  for (const [index, item] of items.entries()) {
+    if (index > 0 && index % SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+    mapped.push(map(item, index));
+  }
+  return mapped;
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -45,13 +57,15 @@ function checkBody(index: number, body: unknown, customId: string): BatchLineInp
  * `url` equal to the batch's endpoint and unique custom ids. A line that breaks these rules is kept
  * with its error (it goes to the error file) instead of failing the batch.
  */
-export function parseOpenAiBatchLines(options: { content: Buffer; endpoint: string; maxLines: number }): {
-  lines: BatchLineInput[];
-} {
+export async function parseOpenAiBatchLines(options: {
+  content: Buffer;
+  endpoint: string;
+  maxLines: number;
+}): Promise<{ lines: BatchLineInput[] }> {
   const texts = splitJsonLines(options.content);
   assertLineCount({ count: texts.length, maxLines: options.maxLines, source: 'The file' });
   const seen = new Set<string>();
-  const lines = texts.map((text, index): BatchLineInput => {
+  const lines = await mapInSlices(texts, (text, index): BatchLineInput => {
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -90,15 +104,16 @@ const ANTHROPIC_CUSTOM_ID = /^[a-zA-Z0-9_-]{1,64}$/;
  * Parses an Anthropic Message Batches `requests` array: `{custom_id, params}` each, params being a
  * Messages request. As for OpenAI files, a broken entry is reported in the results, not fatal.
  */
-export function parseAnthropicBatchRequests(options: { requests: unknown; maxLines: number }): {
-  lines: BatchLineInput[];
-} {
+export async function parseAnthropicBatchRequests(options: {
+  requests: unknown;
+  maxLines: number;
+}): Promise<{ lines: BatchLineInput[] }> {
   if (!Array.isArray(options.requests)) {
     throw new GatewayError({ code: 'invalid_request', param: 'requests', message: 'requests must be an array.' });
   }
   assertLineCount({ count: options.requests.length, maxLines: options.maxLines, source: 'requests' });
   const seen = new Set<string>();
-  const lines = options.requests.map((entry: unknown, index): BatchLineInput => {
+  const lines = await mapInSlices(options.requests as unknown[], (entry, index): BatchLineInput => {
     if (!isObject(entry)) return lineError(index, 'invalid_request', 'each request must be an object.');
     const customId = entry.custom_id;
     if (typeof customId !== 'string' || !ANTHROPIC_CUSTOM_ID.test(customId)) {

@@ -12,8 +12,8 @@ export type BatchStatus =
   | 'cancelling'
   | 'cancelled';
 
-/** Statuses in which the runner still has work to do. */
-export const ACTIVE_STATUSES: readonly BatchStatus[] = ['validating', 'in_progress', 'finalizing', 'cancelling'];
+/** Statuses in which the runner has work to do (`validating`: still being written, not yet runnable). */
+export const ACTIVE_STATUSES: readonly BatchStatus[] = ['in_progress', 'finalizing', 'cancelling'];
 
 /** A stored file: an upload (with content) or a batch's output or error file (rendered from its lines). */
 export interface StoredFile {

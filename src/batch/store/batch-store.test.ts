@@ -260,6 +260,17 @@ async function exercise(store: BatchStore): Promise<void> {
     }),
     false,
   );
+  // A large batch is written in slices and becomes runnable only once whole.
+  await store.createJob(job('batch_big', 300), lines(4_500));
+  assert.equal((await store.getJob('batch_big'))?.status, 'in_progress');
+  assert.equal((await store.countLines('batch_big')).total, 4_500);
+  // One left half-written by a crash is removed once old enough; a finished one never is.
+  await store.createJob({ ...job('batch_torn', 400), status: 'validating' }, lines(3));
+  assert.equal(await store.removeAbandoned(400), 0);
+  assert.equal(await store.removeAbandoned(401), 1);
+  assert.equal(await store.getJob('batch_torn'), undefined);
+  assert.equal((await store.countLines('batch_torn')).total, 0);
+  assert.ok(await store.getJob('batch_big'));
   assert.equal(await store.deleteJob('batch_a'), true);
   assert.equal(await store.getFile('file-out'), undefined);
   assert.deepEqual((await store.countLines('batch_a')).total, 0);

@@ -226,52 +226,87 @@ ORDER BY created_at ${direction}, id ${direction} LIMIT ?`,
     return (await this.database.run({ sql: 'DELETE FROM batch_files WHERE id = ?', params: [id] })) > 0;
   }
 
-  /** Stores a job and all its lines in one transaction: a batch exists whole or not at all. */
+  /**
+   * Stores a job and all its lines. A small batch is one transaction. A large one is written as a
+   * `validating` job in slices of {@link INSERT_CHUNK} lines, one transaction each, letting the event
+   * loop serve requests in between, and only then made `in_progress`: the runner never sees a
+   * half-written batch, and one abandoned by a crash is removed by {@link BatchStore.removeAbandoned}.
+   */
   async createJob(job: BatchJob, lines: readonly BatchLineInput[]): Promise<void> {
-    const statements: BatchStatement[] = [
-      {
-        sql: `INSERT INTO batch_jobs (id, api, endpoint, input_file_id, completion_window, status, owner, metadata, caller,
+    const sliced = lines.length > INSERT_CHUNK;
+    const insertJob: BatchStatement = {
+      sql: `INSERT INTO batch_jobs (id, api, endpoint, input_file_id, completion_window, status, owner, metadata, caller,
   created_at, in_progress_at, expires_at, errors) VALUES (${placeholders(13)})`,
-        params: [
-          job.id,
-          job.api,
-          job.endpoint,
-          job.inputFileId ?? null,
-          job.completionWindow,
-          job.status,
-          job.owner ?? null,
-          job.metadata ? JSON.stringify(job.metadata) : null,
-          JSON.stringify(job.caller),
-          job.createdAt,
-          job.inProgressAt ?? null,
-          job.expiresAt,
-          job.errors ? JSON.stringify(job.errors) : null,
-        ],
-      },
-    ];
-    for (let start = 0; start < lines.length; start += INSERT_CHUNK) {
-      const rows = lines.slice(start, start + INSERT_CHUNK).map((line) => ({
-        batch_id: job.id,
-        line_index: line.index,
-        custom_id: line.customId ?? null,
-        body: line.body ?? null,
-        state: line.inputError ? 'done' : 'pending',
-        attempt: 0,
-        failures: 0,
-        not_before: 0,
-        outcome: line.inputError ? 'errored' : null,
-        error: line.inputError ? JSON.stringify(line.inputError) : null,
-        cost_usd: 0,
-        live_cost_usd: 0,
-        input_tokens: 0,
-        cached_tokens: 0,
-        output_tokens: 0,
-        reasoning_tokens: 0,
-        completed_at: line.inputError ? job.createdAt : null,
-      }));
-      statements.push({ sql: this.insertRowsSql('batch_lines', LINE_COLUMNS), params: [JSON.stringify(rows)] });
+      params: [
+        job.id,
+        job.api,
+        job.endpoint,
+        job.inputFileId ?? null,
+        job.completionWindow,
+        sliced ? 'validating' : job.status,
+        job.owner ?? null,
+        job.metadata ? JSON.stringify(job.metadata) : null,
+        JSON.stringify(job.caller),
+        job.createdAt,
+        job.inProgressAt ?? null,
+        job.expiresAt,
+        job.errors ? JSON.stringify(job.errors) : null,
+      ],
+    };
+    if (!sliced) {
+      await this.database.transaction([insertJob, ...this.insertLines(job, lines)]);
+      return;
     }
-    await this.database.transaction(statements);
+    await this.database.run(insertJob);
+    for (let start = 0; start < lines.length; start += INSERT_CHUNK) {
+      await new Promise((resolve) => setImmediate(resolve));
+      await this.database.transaction(this.insertLines(job, lines.slice(start, start + INSERT_CHUNK)));
+    }
+    await this.transition({
+      id: job.id,
+      from: ['validating'],
+      to: job.status,
+      timestamp: undefined,
+      at: job.createdAt,
+    });
+  }
+
+  private insertLines(job: BatchJob, lines: readonly BatchLineInput[]): BatchStatement[] {
+    const rows = lines.map((line) => ({
+      batch_id: job.id,
+      line_index: line.index,
+      custom_id: line.customId ?? null,
+      body: line.body ?? null,
+      state: line.inputError ? 'done' : 'pending',
+      attempt: 0,
+      failures: 0,
+      not_before: 0,
+      outcome: line.inputError ? 'errored' : null,
+      error: line.inputError ? JSON.stringify(line.inputError) : null,
+      cost_usd: 0,
+      live_cost_usd: 0,
+      input_tokens: 0,
+      cached_tokens: 0,
+      output_tokens: 0,
+      reasoning_tokens: 0,
+      completed_at: line.inputError ? job.createdAt : null,
+    }));
+    if (this.database.dialect === 'postgres') {
+      return [{ sql: this.insertRowsSql('batch_lines', LINE_COLUMNS), params: [JSON.stringify(rows)] }];
+    }
+    // SQLite inserts prepared rows faster than it expands JSON, and each statement is microseconds.
+    const sql = `INSERT INTO batch_lines (${LINE_COLUMNS.join(', ')}) VALUES (${placeholders(LINE_COLUMNS.length)})`;
+    return rows.map((row) => ({ sql, params: LINE_COLUMNS.map((column) => row[column]) }));
+  }
+
+  /** Removes batches left half-written (`validating`) by a crash before `createdBefore`. */
+  async removeAbandoned(createdBefore: number): Promise<number> {
+    const rows = await this.database.all({
+      sql: `SELECT id FROM batch_jobs WHERE status = 'validating' AND created_at < ?`,
+      params: [createdBefore],
+    });
+    for (const row of rows) await this.deleteJob(String(row.id));
+    return rows.length;
   }
 
   /**
