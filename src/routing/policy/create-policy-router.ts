@@ -59,12 +59,19 @@ export function createPolicyRouter(options: { config: RoutingConfig; learned?: L
   return (input) => {
     const { runtime, request, context, budget, latency, eligible } = input;
     const order = config.tier_order ?? [...runtime.tiers.keys()];
-    const tiers = order.map((name) => runtime.tiers.get(name)).filter((tier): tier is DeploymentGroup => tier !== undefined);
-    if (tiers.length === 0) throw new GatewayError({ code: 'no_route', message: 'No tiers are configured for model "auto".' });
+    const tiers = order
+      .map((name) => runtime.tiers.get(name))
+      .filter((tier): tier is DeploymentGroup => tier !== undefined);
+    if (tiers.length === 0)
+      throw new GatewayError({ code: 'no_route', message: 'No tiers are configured for model "auto".' });
 
     const text = promptText(request);
     const relief =
-      budget.level === 'ok' ? 0 : budget.level === 'fallback' ? config.budget_quality_relief * Math.min(1, budget.utilisation) : config.budget_quality_relief;
+      budget.level === 'ok'
+        ? 0
+        : budget.level === 'fallback'
+          ? config.budget_quality_relief * Math.min(1, budget.utilisation)
+          : config.budget_quality_relief;
     const targetQuality = Math.max(0, config.target_quality - relief);
     const complexity = complexityChoice({ input, tiers, config, learned, text: text.all, targetQuality });
     let index = complexity.index;
@@ -83,16 +90,21 @@ export function createPolicyRouter(options: { config: RoutingConfig; learned?: L
     };
     const beforeTask = index;
     while (index < tiers.length - 1 && !allows(tiers[index] as DeploymentGroup)) index++;
-    if (index !== beforeTask) reasons.push(`task ${task.taskType} not allowed on ${tiers[beforeTask]?.name} → ${tiers[index]?.name}`);
+    if (index !== beforeTask)
+      reasons.push(`task ${task.taskType} not allowed on ${tiers[beforeTask]?.name} → ${tiers[index]?.name}`);
 
     if (budget.level === 'fallback' && index > 0) {
       index--;
       rule = 'budget';
-      reasons.push(`budget ${budget.budget} at ${(budget.utilisation * 100).toFixed(0)}% → cheaper tier ${tiers[index]?.name}`);
+      reasons.push(
+        `budget ${budget.budget} at ${(budget.utilisation * 100).toFixed(0)}% → cheaper tier ${tiers[index]?.name}`,
+      );
     } else if ((budget.level === 'throttle' || budget.level === 'exhausted') && index > 0) {
       index = 0;
       rule = 'budget';
-      reasons.push(`budget ${budget.budget} at ${(budget.utilisation * 100).toFixed(0)}% (throttle) → cheapest tier ${tiers[0]?.name}`);
+      reasons.push(
+        `budget ${budget.budget} at ${(budget.utilisation * 100).toFixed(0)}% (throttle) → cheapest tier ${tiers[0]?.name}`,
+      );
     }
 
     const latencyBudget = context.directives.latencyBudgetMs;
@@ -120,8 +132,17 @@ export function createPolicyRouter(options: { config: RoutingConfig; learned?: L
     const inputTokens = Math.ceil(text.all.length / 4);
     const outputTokens = request.maxOutputTokens ?? EXPECTED_OUTPUT_TOKENS;
     const candidates = usable(chosen)
-      .map((deployment, position) => ({ deployment, position, cost: expectedCost(deployment, inputTokens, outputTokens) }))
-      .sort((a, b) => Number(latency.isDemoted(a.deployment.id)) - Number(latency.isDemoted(b.deployment.id)) || a.cost - b.cost || a.position - b.position)
+      .map((deployment, position) => ({
+        deployment,
+        position,
+        cost: expectedCost(deployment, inputTokens, outputTokens),
+      }))
+      .sort(
+        (a, b) =>
+          Number(latency.isDemoted(a.deployment.id)) - Number(latency.isDemoted(b.deployment.id)) ||
+          a.cost - b.cost ||
+          a.position - b.position,
+      )
       .map(({ deployment }) => deployment);
     if (candidates.length > 1 && candidates[0] !== usable(chosen)[0]) {
       reasons.push(`cheapest first: ${candidates[0]?.id}`);
