@@ -375,6 +375,36 @@ const batchSchema = z
   })
   .strict();
 
+/** Prometheus metrics (`GET /metrics`, docs/observability.md). */
+const metricsSchema = z
+  .object({
+    /** Distinct tenants exported as labels; later ones fold into `other` (tenants come from client headers). */
+    max_tenants: z.number().int().nonnegative().default(50),
+    /** Distinct features exported as labels; later ones fold into `other` (default: max_tenants). */
+    max_features: z.number().int().nonnegative().optional(),
+  })
+  .strict();
+
+/** Optional OpenTelemetry trace export over OTLP/HTTP (JSON), with GenAI semantic-convention attributes. */
+const tracingSchema = z
+  .object({
+    /** Off by default: nothing is loaded or sent unless this is true. */
+    enabled: z.boolean().default(false),
+    /** OTLP/HTTP traces URL (default: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces, else http://localhost:4318/v1/traces). Headers come from OTEL_EXPORTER_OTLP_HEADERS. */
+    endpoint: z.string().url().optional(),
+    /** `service.name` of the exported resource. */
+    service_name: z.string().min(1).default('tollgate'),
+    /** Share of requests traced (0-1), decided per request. */
+    sample_ratio: z.number().min(0).max(1).default(1),
+    /** Spans are sent in batches at most this far apart. */
+    export_interval_ms: z.number().int().positive().default(5_000),
+    /** Spans waiting for export; beyond it new ones are dropped (a collector outage must not grow memory). */
+    max_queue_size: z.number().int().positive().default(2_048),
+    /** One export request gives up after this. */
+    export_timeout_ms: z.number().int().positive().default(10_000),
+  })
+  .strict();
+
 /** The whole configuration file. Sections are added by the layers that read them. */
 export const configSchema = z
   .object({
@@ -400,6 +430,10 @@ export const configSchema = z
     cache: cacheSchema.prefault({}),
     /** Batch jobs and batch-priority requests. */
     batch: batchSchema.prefault({}),
+    /** Prometheus label bounds. */
+    metrics: metricsSchema.prefault({}),
+    /** OTLP trace export (off by default). */
+    tracing: tracingSchema.prefault({}),
   })
   .strict();
 
@@ -427,3 +461,7 @@ export type LimitsConfig = ProviderConfig['limits'];
 export type CacheConfig = ConfigFile['cache'];
 /** Batch lane settings. */
 export type BatchConfig = ConfigFile['batch'];
+/** The `metrics:` section. */
+export type MetricsConfig = ConfigFile['metrics'];
+/** The `tracing:` section. */
+export type TracingConfig = ConfigFile['tracing'];
