@@ -62,6 +62,7 @@ async function main(): Promise<void> {
     environment,
     logger,
     simulation: { sleep: async () => {} },
+    batch: false,
     ...(layers
       ? { budgets: layers.budgets, guard: layers.guard, latency: layers.latency, observers: [layers.observer] }
       : {}),

@@ -90,6 +90,16 @@ export interface DispatchOptions {
   signal?: AbortSignal;
 }
 
+const dispatched = new WeakSet<IncomingMessage>();
+
+/**
+ * Whether the request is a batch line sent by {@link dispatchInProcess}: it already holds a slot of
+ * the lane's capacity, so the admission that queues clients' batch-priority requests lets it through.
+ */
+export function isDispatchedInProcess(request: IncomingMessage): boolean {
+  return dispatched.has(request);
+}
+
 /**
  * Sends one request through the gateway's own handler without a socket, so that it runs the same
  * lifecycle as a client's (auth, routing, cache, budgets, ledger) and costs no network hop.
@@ -98,6 +108,7 @@ export interface DispatchOptions {
 export function dispatchInProcess(options: DispatchOptions): Promise<DispatchedResponse> {
   const body = options.body === undefined ? undefined : Buffer.from(options.body);
   const request = new IncomingMessage(new Socket());
+  dispatched.add(request);
   request.method = options.method;
   request.url = options.path;
   request.httpVersion = '1.1';

@@ -2,6 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { createAdminHandlers } from '../admin/create-admin-handlers.js';
+import { type BatchLane, createBatchLane } from '../batch/create-batch-lane.js';
+import { isDispatchedInProcess } from '../batch/dispatch-in-process.js';
+import type { BatchStoreTarget } from '../batch/store/open-batch-store.js';
 import { createCacheLayer, type GatewayCacheLayer } from '../cache/create-cache-layer.js';
 import { createProviderEmbedder } from '../cache/embedders/create-provider-embedder.js';
 import { ConfigError, type LoadedConfig, loadConfig, validateConfig } from '../config/load-config.js';
@@ -64,6 +67,12 @@ export interface CreateGatewayOptions {
   latency?: LatencyEstimator;
   /** The ledger (default: built from `storage` in the config; closed by `close()` only when built here). */
   ledger?: Ledger;
+  /**
+   * The batch lane (`/v1/files`, `/v1/batches`, `/v1/messages/batches`, batch-priority admission):
+   * mounted when `batch.enabled` (the default), with its job store from the config unless `store` is
+   * given; `false` leaves it out (replay, benchmarks).
+   */
+  batch?: false | { store?: BatchStoreTarget; now?: () => number };
 }
 
 /** A running or runnable gateway. */
@@ -80,6 +89,8 @@ export interface Gateway {
   readonly resilience: ResilienceLayers | undefined;
   /** Receivers of `/v1/feedback` (the ledger is always one). */
   readonly feedbackListeners: FeedbackListener[];
+  /** The batch lane, when mounted. */
+  readonly batch: BatchLane | undefined;
   /** Re-reads and validates the config; on error the old config stays and the error is thrown. */
   reload(): Promise<void>;
   /** Stops listening and closes upstream pools. */
@@ -279,7 +290,10 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
       },
     });
 
+  // Batch lines run through `handle` itself, so the lane is built once `handle` exists (below).
+  let batch: BatchLane | undefined;
   const handle = (request: IncomingMessage, response: ServerResponse): void => {
+    batch?.track(request, response);
     const url = new URL(request.url ?? '/', 'http://gateway.invalid');
     const protocol = url.pathname.endsWith('/messages') ? anthropicProtocol : openAiProtocol;
     const fail = (thrown: unknown): void => {
@@ -310,12 +324,29 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     }
   };
 
+  if (options.batch !== false && runtime.config.batch.enabled) {
+    const lane = await createBatchLane({
+      gateway: { core, handle },
+      environment,
+      ...(options.batch?.store ? { store: options.batch.store } : {}),
+      ...(options.batch?.now ? { now: options.batch.now } : {}),
+    });
+    lane.mount(routes);
+    // Lines the lane dispatches already hold one of its slots; clients' batch-priority requests queue.
+    core.admitBatch = ({ request, context }) =>
+      isDispatchedInProcess(request)
+        ? Promise.resolve(() => {})
+        : lane.admit({ context, signal: context.abort.signal });
+    batch = lane;
+  }
+
   let server: Server | undefined;
   return {
     core,
     ledger,
     resilience,
     feedbackListeners,
+    batch,
     handle,
     reload,
     listen: (listenOptions = {}) =>
@@ -333,6 +364,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
         server.closeAllConnections();
         await new Promise<void>((resolve) => server?.close(() => resolve()));
       }
+      await batch?.close();
       await ownTransport?.close();
       await ownCache?.close();
       await resilience?.close();

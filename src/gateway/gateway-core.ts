@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Logger } from '../logging/create-logger.js';
 import type { AttemptGuard } from '../stages/attempt/attempt-guard.js';
 import type { RetryPolicy } from '../stages/attempt/retry-policy.js';
@@ -8,6 +9,7 @@ import type { LatencyEstimator } from '../stages/route/latency-estimator.js';
 import type { AutoRouter } from '../stages/route/resolve-route.js';
 import type { SettleObserver } from '../stages/settle/settled-request.js';
 import type { Runtime } from './create-runtime.js';
+import type { RequestContext } from './request-context.js';
 
 /** What the request path reads; `runtime` is swapped whole on a config reload. */
 export interface GatewayCore {
@@ -33,4 +35,9 @@ export interface GatewayCore {
   budgets: BudgetLayer;
   /** Exact and semantic answer caches. */
   cache: CacheLayer;
+  /**
+   * Queues a client's `x-tollgate-priority: batch` request until batch capacity and budget room allow
+   * it (the batch lane, when mounted); resolves with the release to call once it has settled.
+   */
+  admitBatch?: (options: { request: IncomingMessage; context: RequestContext }) => Promise<() => void>;
 }

@@ -221,6 +221,7 @@ export async function handleChat(options: {
     cachedAnswer: undefined,
     settledCostUsd: undefined,
   };
+  let releaseBatch: (() => void) | undefined;
   try {
     const caller = authenticate({ headers: incoming.headers, masterKey: core.masterKey, keys: core.keys });
     context.keyId = caller.keyId;
@@ -253,6 +254,9 @@ export async function handleChat(options: {
       summarise: createTierSummariser({ runtime: () => core.runtime }),
     });
     ending.attempts.push(...managed.attempts);
+    if (context.directives.priority === 'batch' && core.admitBatch) {
+      releaseBatch = await core.admitBatch({ request: incoming, context });
+    }
     const budget = await core.budgets.state(context);
     const route = resolveRoute({
       request: managed.request,
@@ -287,6 +291,8 @@ export async function handleChat(options: {
     }
     settle(core, context, ending);
     sendError({ response, protocol, error, headers: errorHeaders(context, ending) });
+  } finally {
+    releaseBatch?.();
   }
 }
 

@@ -84,7 +84,7 @@ describe('createMetrics', () => {
   let small: Deployment;
   let medium: Deployment;
   before(async () => {
-    gateway = await createGateway({ environment: {}, logger: createLogger({ level: 'silent' }) });
+    gateway = await createGateway({ environment: {}, logger: createLogger({ level: 'silent' }), batch: false });
     small = gateway.core.runtime.deployments.get('simulated/sim-small') as Deployment;
     medium = gateway.core.runtime.deployments.get('simulated/sim-medium') as Deployment;
     assert.ok(small && medium, 'the embedded default has simulated/sim-small and sim-medium');

@@ -3,10 +3,8 @@
 // The ledger and the job store live in <folder>; the provider is simulated and slow (100 ms to the
 // first token), so a batch takes long enough to be killed half-way. Prints `listening <url>` once ready.
 import { join } from 'node:path';
-import { createBatchLane } from '../../src/batch/create-batch-lane.js';
 import { createGateway } from '../../src/gateway/create-gateway.js';
 import { createLogger } from '../../src/logging/create-logger.js';
-import { listen, serveWithLane } from './start-batch-gateway.js';
 
 const folder = process.argv[2];
 if (!folder) throw new Error('usage: serve-batch-gateway.ts <folder>');
@@ -28,16 +26,9 @@ const gateway = await createGateway({
     batch: { concurrency: 4, lease_ms: 1_000, poll_interval_ms: 100, provider_batches: { enabled: false } },
   },
 });
-const lane = await createBatchLane({ gateway });
-const server = serveWithLane(gateway, lane);
-const url = await listen(server);
+const url = await gateway.listen({ host: '127.0.0.1', port: 0 });
 process.stdout.write(`listening ${url}\n`);
 
 process.once('SIGTERM', () => {
-  server.closeAllConnections();
-  server.close();
-  void lane
-    .close()
-    .then(() => gateway.close())
-    .then(() => process.exit(0));
+  void gateway.close().then(() => process.exit(0));
 });

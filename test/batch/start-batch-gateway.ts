@@ -1,16 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BatchLane, createBatchLane } from '../../src/batch/create-batch-lane.js';
+import type { BatchLane } from '../../src/batch/create-batch-lane.js';
 import type { BatchStoreTarget } from '../../src/batch/store/open-batch-store.js';
 import { type CreateGatewayOptions, createGateway, type Gateway } from '../../src/gateway/create-gateway.js';
 import { createLedger } from '../../src/ledger/create-ledger.js';
 import type { Ledger } from '../../src/ledger/ledger.js';
 import { createLogger } from '../../src/logging/create-logger.js';
 
-/** A gateway with the batch lane mounted in front of it, on 127.0.0.1 with an ephemeral port. */
+/** A gateway with its batch lane mounted, on 127.0.0.1 with an ephemeral port. */
 export interface BatchTestGateway {
   gateway: Gateway;
   lane: BatchLane;
@@ -20,25 +18,6 @@ export interface BatchTestGateway {
   /** The folder holding the ledger and the job store. */
   directory: string;
   close(): Promise<void>;
-}
-
-/**
- * Serves the lane's routes first, everything else through `gateway.handle`, counting interactive
- * requests: what the core does once it mounts the lane (see docs/batch.md).
- */
-export function serveWithLane(gateway: Pick<Gateway, 'handle'>, lane: BatchLane): Server {
-  return createServer((request, response) => {
-    lane.track(request, response);
-    if (!lane.handle(request, response)) gateway.handle(request, response);
-  });
-}
-
-/** Listens on 127.0.0.1, port 0; resolves with the base URL. */
-export function listen(server: Server): Promise<string> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
-  });
 }
 
 /** Starts a gateway and its batch lane for a test: silent logs, a private ledger and job store. */
@@ -53,14 +32,14 @@ export async function startBatchGateway(
     simulation: { sleep: async () => {} },
     ...options,
     ledger,
+    batch: {
+      store: options.store ?? { kind: 'sqlite', path: join(directory, 'batches.db') },
+      ...(options.laneNow ? { now: options.laneNow } : {}),
+    },
   });
-  const lane = await createBatchLane({
-    gateway,
-    store: options.store ?? { kind: 'sqlite', path: join(directory, 'batches.db') },
-    ...(options.laneNow ? { now: options.laneNow } : {}),
-  });
-  const server = serveWithLane(gateway, lane);
-  const url = await listen(server);
+  const lane = gateway.batch;
+  if (!lane) throw new Error('The gateway did not mount its batch lane (batch.enabled is false?)');
+  const url = await gateway.listen({ host: '127.0.0.1', port: 0 });
   return {
     gateway,
     lane,
@@ -68,9 +47,6 @@ export async function startBatchGateway(
     ledger,
     directory,
     close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await lane.close();
       await gateway.close();
       await ledger.close();
       rmSync(directory, { recursive: true, force: true });

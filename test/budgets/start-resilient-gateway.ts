@@ -71,6 +71,7 @@ export async function startResilientGateway(options: {
     guard: layers.guard,
     latency: layers.latency,
     observers: [layers.observer, { onSettled: (request) => settled.push(request) }],
+    batch: false,
   });
   gateway.core.keys = layers.keys.resolver;
   const handle = gateway.handle;

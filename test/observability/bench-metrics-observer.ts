@@ -8,7 +8,7 @@ import { createLogger } from '../../src/logging/create-logger.js';
 import { createMetrics } from '../../src/metrics/create-metrics.js';
 import type { SettledRequest } from '../../src/stages/settle/settled-request.js';
 
-const gateway = await createGateway({ environment: {}, logger: createLogger({ level: 'silent' }) });
+const gateway = await createGateway({ environment: {}, logger: createLogger({ level: 'silent' }), batch: false });
 const deployment = gateway.core.runtime.deployments.get('simulated/sim-small') as Deployment;
 const tenants = Array.from({ length: 80 }, (_, index) => `tenant-${index}`);
 const features = ['search', 'chat', 'summarise', 'extract'];

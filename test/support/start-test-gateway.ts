@@ -31,6 +31,7 @@ export async function startTestGateway(options: CreateGatewayOptions = {}): Prom
     environment: {},
     logger: createLogger({ level: 'silent' }),
     simulation: { sleep: async () => {} },
+    batch: false,
     ...options,
     ...(config === undefined ? {} : { config }),
     ledger,

@@ -103,6 +103,7 @@ async function openLane(options: {
     logger,
     simulation: { sleep: clock.sleep, now: clock.now, random: createSeededRandom(seed) },
     observers: [collector],
+    batch: false,
     ...(cache ? { cache } : {}),
     ...(budgets ? { budgets } : {}),
   });

@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import OpenAI from 'openai';
+import { contextForHeaders } from '../../src/batch/check-budget-room.js';
+import { createBudgetLayer } from '../../src/budgets/create-budget-layer.js';
+import { createBudgetWebhookSender } from '../../src/budgets/send-budget-webhook.js';
+import type { BudgetConfig } from '../../src/config/config-schema.js';
+import { createLogger } from '../../src/logging/create-logger.js';
+import { createMemorySharedState } from '../../src/shared-state/memory-shared-state.js';
+import { type BatchTestGateway, startBatchGateway } from './start-batch-gateway.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** One simulated provider whose first token takes `ttftMs` (real sleeps: the test measures order in time). */
+function slowConfig(ttftMs: number, batch: Record<string, unknown>): Record<string, unknown> {
+  return {
+    providers: [
+      {
+        name: 'sim',
+        kind: 'simulated',
+        simulation: { protocol: 'openai', ttft_ms: ttftMs, tokens_per_second: 2_000 },
+        models: [{ name: 'small', price_as: 'gpt-5.4-nano' }],
+      },
+    ],
+    tiers: { fast: { deployments: ['sim/small'] } },
+    batch: { provider_batches: { enabled: false }, ...batch },
+  };
+}
+
+const question = (text: string) => ({
+  model: 'fast',
+  messages: [{ role: 'user' as const, content: text }],
+  max_tokens: 8,
+});
+
+describe('single x-tollgate-priority: batch requests on the mounted lane', () => {
+  describe('while interactive traffic holds the batch capacity', () => {
+    let harness: BatchTestGateway;
+    let client: OpenAI;
+    before(async () => {
+      harness = await startBatchGateway({
+        simulation: {},
+        config: slowConfig(600, { concurrency: 1, min_concurrency: 0, queue_timeout_ms: 10_000 }),
+      });
+      client = new OpenAI({ baseURL: `${harness.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+    });
+    after(() => harness.close());
+
+    it('queues the batch request until the interactive one has finished, then serves it', async () => {
+      const finished: string[] = [];
+      const interactive = client.chat.completions.create(question('interactive')).then((answer) => {
+        finished.push('interactive');
+        return answer;
+      });
+      // Let the interactive request reach the gateway before the batch one.
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      assert.equal(harness.lane.load.inFlight, 1, 'the interactive request is counted as interactive load');
+      const queued = client.chat.completions
+        .create(question('batch'), { headers: { 'x-tollgate-priority': 'batch' } })
+        .then((answer) => {
+          finished.push('batch');
+          return answer;
+        });
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      assert.equal(harness.lane.capacity.queued, 1, 'the batch request waits for a slot instead of being refused');
+      const [first, second] = await Promise.all([interactive, queued]);
+      assert.deepEqual(finished, ['interactive', 'batch']);
+      assert.ok(first.choices[0]?.message.content);
+      assert.ok(second.choices[0]?.message.content);
+      assert.equal(harness.lane.capacity.inFlight, 0, 'the slot was given back after the request settled');
+      await harness.ledger.flush();
+      const rows = await harness.ledger.recentRequests({ limit: 10 });
+      assert.deepEqual(rows.map((row) => row.batch).sort(), [false, true]);
+    });
+  });
+
+  describe('while a budget is past throttle_at', () => {
+    let clock = Date.UTC(2026, 0, 10, 12);
+    const logger = createLogger({ level: 'silent' });
+    const budget: BudgetConfig = {
+      scope: 'tenant',
+      match: 'acme',
+      limit_usd: 1,
+      window: 'day',
+      fallback_at: 0.8,
+      throttle_at: 0.95,
+    };
+    const budgets = createBudgetLayer({
+      sharedState: createMemorySharedState({ now: () => clock }),
+      budgets: () => [budget],
+      keyBudget: () => undefined,
+      leaseMs: () => 60_000,
+      webhook: createBudgetWebhookSender({ logger }),
+      logger,
+      now: () => clock,
+    });
+    let harness: BatchTestGateway;
+    let client: OpenAI;
+    before(async () => {
+      harness = await startBatchGateway({
+        budgets,
+        config: slowConfig(0, { poll_interval_ms: 50, queue_timeout_ms: 2_000 }),
+      });
+      client = new OpenAI({ baseURL: `${harness.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+    });
+    after(() => harness.close());
+
+    it('holds the request while the budget is throttled and sends it once the window resets', async () => {
+      const headers = { 'x-tollgate-tenant': 'acme' };
+      const interactive = contextForHeaders(harness.gateway.core, headers);
+      assert.ok(interactive);
+      await (await budgets.reserve({ context: interactive, maxCostUsd: 0.96 })).settle(0.96);
+      const pending = client.chat.completions.create(question('later please'), {
+        headers: { ...headers, 'x-tollgate-priority': 'batch' },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await harness.ledger.flush();
+      assert.equal((await harness.ledger.recentRequests({ limit: 10 })).length, 0, 'nothing sent while throttled');
+      clock += DAY_MS;
+      const answer = await pending;
+      assert.ok(answer.choices[0]?.message.content);
+      await harness.ledger.flush();
+      const [row] = await harness.ledger.recentRequests({ limit: 10 });
+      assert.equal(row?.batch, true);
+      assert.equal(row?.outcome, 'success');
+    });
+
+    it('gives up with a 429 naming the budget after batch.queue_timeout_ms, and spends nothing', async () => {
+      const headers = { 'x-tollgate-tenant': 'acme' };
+      const interactive = contextForHeaders(harness.gateway.core, headers);
+      assert.ok(interactive);
+      await (await budgets.reserve({ context: interactive, maxCostUsd: 0.96 })).settle(0.96);
+      const error = await client.chat.completions
+        .create(question('never'), { headers: { ...headers, 'x-tollgate-priority': 'batch' } })
+        .then(
+          () => undefined,
+          (thrown: unknown) => thrown,
+        );
+      assert.ok(error instanceof OpenAI.APIError, 'an OpenAI-shaped error');
+      assert.equal(error.status, 429);
+      assert.match(error.message, /acme|throttle/);
+      await harness.ledger.flush();
+      const rows = await harness.ledger.recentRequests({ limit: 10 });
+      const refused = rows.find((row) => row.outcome !== 'success');
+      assert.ok(refused, 'the refusal is in the ledger');
+      assert.equal(refused.costUsd, 0);
+    });
+  });
+});
