@@ -151,6 +151,9 @@ export function createRedisSemanticStore<T>(options: RedisSemanticStoreOptions<T
       if (subscriber !== undefined) throw new Error('This Redis semantic store is already followed.');
       const connection = redis.duplicate();
       subscriber = connection;
+      // An add is fetched on the main connection while removes arrive on this one: an entry evicted
+      // while its fetch was in flight must not come back when the fetch lands.
+      const fetching = new Map<string, { removed: boolean }>();
       connection.on('message', (_channel: string, message: string) => {
         let event: StoreEvent;
         try {
@@ -160,15 +163,28 @@ export function createRedisSemanticStore<T>(options: RedisSemanticStoreOptions<T
         }
         if (event.type === 'add') {
           // Our own writes come back too; the writer indexed them already.
-          if (listener.has(event.id)) return;
-          void readIndexData([event.id]).then(
-            (entries) => {
-              for (const entry of entries) listener.added(entry);
-            },
-            () => undefined,
-          );
-        } else if (event.type === 'remove') listener.removed(event.ids);
-        else listener.cleared();
+          if (listener.has(event.id) || fetching.has(event.id)) return;
+          const fetch = { removed: false };
+          fetching.set(event.id, fetch);
+          void readIndexData([event.id])
+            .then(
+              (entries) => {
+                if (fetch.removed) return;
+                for (const entry of entries) listener.added(entry);
+              },
+              () => undefined,
+            )
+            .finally(() => fetching.delete(event.id));
+        } else if (event.type === 'remove') {
+          for (const id of event.ids) {
+            const fetch = fetching.get(id);
+            if (fetch) fetch.removed = true;
+          }
+          listener.removed(event.ids);
+        } else {
+          for (const fetch of fetching.values()) fetch.removed = true;
+          listener.cleared();
+        }
       });
       await connection.subscribe(channel);
       // Subscribe before the snapshot: an entry written in between arrives twice, and added() is idempotent.
