@@ -136,6 +136,18 @@ const tierSchema = z
     task_types: z
       .array(z.enum(['classification', 'extraction', 'sentiment', 'translation', 'summarisation', 'code', 'open-reasoning', 'chat']))
       .optional(),
+    /** A system message put first on this tier (e.g. an explicit length directive for a small model). */
+    system_prompt: z.string().min(1).optional(),
+    /** Stop sequences used when the client gives none. */
+    stop: z.array(z.string().min(1)).min(1).max(4).optional(),
+    /** Answer format when the client asks for none: `json_object` turns JSON mode on. */
+    response_format: z.enum(['text', 'json_object']).optional(),
+    /**
+     * Cascade: when this tier's (non-streamed) answer fails a check — invalid JSON where JSON was
+     * asked for, a refusal, an empty or truncated answer — the request is asked again on this tier.
+     * Both attempts are recorded and paid for.
+     */
+    escalate_to: identifier.optional(),
   })
   .strict();
 
@@ -155,6 +167,36 @@ const routingSchema = z
     target_quality: z.number().min(0).max(1).default(0.8),
     /** How far the target drops as a budget burns from fallback_at to throttle_at (smoothly). */
     budget_quality_relief: z.number().min(0).max(1).default(0.2),
+    /** Shadow mode: on a sample of requests, also ask another route; both outcomes go to the ledger. */
+    shadow: z
+      .object({
+        /** Share of answered requests (0–1) that are shadowed. */
+        sample: z.number().min(0).max(1).default(0),
+        /** Model, tier or alias the shadow request goes to. */
+        route: z.string().min(1).optional(),
+        /** A tier that judges both answers (LLM-as-judge); its scores become feedback on both requests. */
+        judge_tier: identifier.optional(),
+      })
+      .strict()
+      .prefault({})
+      .refine((shadow) => shadow.sample === 0 || shadow.route !== undefined, {
+        message: 'a shadow sample needs a route',
+        path: ['route'],
+      }),
+    /** Learning from the gateway's own traffic (`router fit --ledger`, retraining on feedback). */
+    learning: z
+      .object({
+        /** JSONL file keeping the prompt of each answered request, joined with the ledger by request id. */
+        prompt_log: z.string().optional(),
+        /** Refit the learned router after this many new outcomes (feedback or judge scores). */
+        retrain_every: z.number().int().positive().optional(),
+        /** Outcome files (RouterBench CSV or outcome JSONL) every refit starts from. */
+        base_data: z.array(z.string()).default([]),
+        /** YAML or JSON mapping of the base data's models to tiers. */
+        models_map: z.string().optional(),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

@@ -67,6 +67,16 @@ function checkReferences(config: ConfigFile, source: string): void {
       }
     }
   }
+  for (const [tier, definition] of Object.entries(config.tiers)) {
+    const target = definition.escalate_to;
+    if (target !== undefined && (target === tier || !config.tiers[target])) {
+      problems.push(`  - tiers.${tier}.escalate_to: "${target}" is not another configured tier`);
+    }
+  }
+  const judge = config.routing.shadow.judge_tier;
+  if (judge !== undefined && !config.tiers[judge]) {
+    problems.push(`  - routing.shadow.judge_tier: "${judge}" is not a configured tier`);
+  }
   for (const [alias, targets] of Object.entries(config.aliases)) {
     if (alias === 'auto' || config.tiers[alias]) problems.push(`  - aliases.${alias}: the name is already a tier or "auto"`);
     for (const [index, deployment] of targets.entries()) {

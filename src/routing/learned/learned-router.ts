@@ -128,6 +128,11 @@ export class LearnedRouter {
     return this.models.flatMap((model, index) => (this.file.modelsMap[model] === id ? [index] : []));
   }
 
+  /** Whether the router has outcome data for at least one of these candidate ids. */
+  knowsAny(ids: readonly string[]): boolean {
+    return ids.some((id) => this.resolve(id).length > 0);
+  }
+
   /**
    * Picks among the candidates with the knob (see {@link QualityKnob}). A tier that several data models
    * map to gets their mean predicted quality, track record and cost. Only candidates on the cost–quality

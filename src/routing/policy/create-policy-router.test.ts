@@ -90,10 +90,10 @@ describe('the policy router', () => {
   it('sends a simple prompt to the cheapest tier and a hard one to the strongest, naming complexity', () => {
     const easy = route({ text: simple });
     assert.equal(easy.tier, 'fast');
-    assert.equal(easy.rule, 'complexity');
-    assert.match(easy.reason, /complexity 0\.\d\d/);
+    assert.match(easy.reason, /^complexity 0\.\d\d.* → fast/);
     const difficult = route({ text: hard });
     assert.equal(difficult.tier, 'premium');
+    assert.equal(difficult.rule, 'complexity');
   });
 
   it('orders a tier by expected cost, cheapest first', () => {
@@ -103,16 +103,60 @@ describe('the policy router', () => {
       ['sim/tiny', 'sim/small'],
     );
     assert.match(decision.reason, /cheapest first: sim\/tiny/);
+    assert.equal(decision.rule, 'cost', 'the cost rule changed the outcome within the tier');
   });
 
-  it('moves one tier cheaper past fallback_at and to the cheapest past throttle_at, saying budget', () => {
-    const fallback = route({
+  it('past fallback_at values cost more smoothly, saying budget, and past throttle_at takes the cheapest tier', () => {
+    const prompts = [
+      simple,
+      hard,
+      'Summarise this paragraph in two sentences: the meeting covered budgets, hiring and the roadmap.',
+      'Write a Python function that parses ISO dates and explain the edge cases step by step.',
+      'Why is the sky blue? Explain the physics, compare Rayleigh and Mie scattering, and derive the λ^-4 law.',
+      'Analyse the trade-offs of our compliance audit plan and justify each recommendation with evidence.',
+      'List three fruits.',
+      'Refactor this code for clarity:\n```js\nfunction f(a){return a.map(x=>x*2).filter(x=>x>3)}\n```',
+    ];
+    const tierIndex = { fast: 0, balanced: 1, premium: 2 } as Record<string, number>;
+    const meanTier = (utilisation: number) => {
+      const level = utilisation >= 0.95 ? 'throttle' : utilisation >= 0.8 ? 'fallback' : 'ok';
+      const budget: BudgetState = {
+        level,
+        utilisation,
+        budget: 'tenant:t/day',
+        remainingUsd: 1,
+        fallbackAt: 0.8,
+        throttleAt: 0.95,
+      };
+      const tiers = prompts.map(
+        (text) => route({ text, budget, extra: { routing: { budget_quality_relief: 0.5 } } }).tier,
+      );
+      return tiers.reduce((sum, tier) => sum + (tierIndex[tier as string] as number), 0) / prompts.length;
+    };
+    const levels = [0.5, 0.79, 0.8, 0.84, 0.88, 0.92, 0.949];
+    const means = levels.map(meanTier);
+    assert.equal(means[2], means[1], 'nothing jumps at fallback_at itself');
+    for (let index = 1; index < means.length; index += 1) {
+      assert.ok((means[index] as number) <= (means[index - 1] as number), `non-increasing: ${means.join(', ')}`);
+    }
+    assert.ok((means.at(-1) as number) < (means[2] as number), `cheaper by throttle_at: ${means.join(', ')}`);
+    // More than one step on the way: the drift is gradual, not a single switch.
+    assert.ok(new Set(means).size >= 3, `gradual: ${means.join(', ')}`);
+
+    const pushed = route({
       text: hard,
-      budget: { level: 'fallback', utilisation: 0.85, budget: 'tenant:t/day', remainingUsd: 1 },
+      budget: {
+        level: 'fallback',
+        utilisation: 0.93,
+        budget: 'tenant:t/day',
+        remainingUsd: 1,
+        fallbackAt: 0.8,
+        throttleAt: 0.95,
+      },
+      extra: { routing: { budget_quality_relief: 0.5 } },
     });
-    assert.equal(fallback.tier, 'balanced');
-    assert.equal(fallback.rule, 'budget');
-    assert.match(fallback.reason, /tenant:t\/day at 85%/);
+    assert.equal(pushed.rule, 'budget');
+    assert.match(pushed.reason, /tenant:t\/day at 93% values cost more/);
     const throttle = route({
       text: hard,
       budget: { level: 'throttle', utilisation: 0.97, budget: 'tenant:t/day', remainingUsd: 0.1 },

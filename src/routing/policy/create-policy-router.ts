@@ -1,7 +1,8 @@
 import type { ConfigFile } from '../../config/config-schema.js';
 import type { Deployment, DeploymentGroup } from '../../gateway/deployment.js';
 import { GatewayError } from '../../spec/index.js';
-import type { AutoRouter, AutoRouterInput } from '../../stages/route/resolve-route.js';
+import type { BudgetState } from '../../stages/budget/budget-layer.js';
+import type { AutoRouter } from '../../stages/route/resolve-route.js';
 import type { RouteDecision, RouteRule } from '../../stages/route/route-decision.js';
 import { detectTaskType } from '../classify/detect-task-type.js';
 import { scoreComplexity } from '../classify/score-complexity.js';
@@ -10,6 +11,9 @@ import { promptText } from './prompt-text.js';
 
 /** Output tokens assumed for the cost rule when the request sets no limit. */
 const EXPECTED_OUTPUT_TOKENS = 300;
+/** SPEC section 6 defaults, for budget states that do not carry their thresholds. */
+const DEFAULT_FALLBACK_AT = 0.8;
+const DEFAULT_THROTTLE_AT = 0.95;
 
 type RoutingConfig = ConfigFile['routing'];
 
@@ -20,31 +24,54 @@ function expectedCost(deployment: Deployment, inputTokens: number, outputTokens:
   return price.input * inputTokens + price.output * outputTokens;
 }
 
-/** The tier order (cheapest first) and the index the complexity rule picks. */
+/**
+ * How far a budget has burnt into its soft zone: 0 up to `fallback_at`, rising linearly to 1 at
+ * `throttle_at` (the SPEC defaults, 80% and 95%, when the state does not carry the thresholds).
+ */
+export function budgetPressure(budget: BudgetState): number {
+  if (budget.level === 'ok') return 0;
+  if (budget.level !== 'fallback') return 1;
+  const fallbackAt = budget.fallbackAt ?? DEFAULT_FALLBACK_AT;
+  const throttleAt = budget.throttleAt ?? DEFAULT_THROTTLE_AT;
+  if (!(throttleAt > fallbackAt)) return 1;
+  return Math.min(1, Math.max(0, (budget.utilisation - fallbackAt) / (throttleAt - fallbackAt)));
+}
+
+/** The tier index the complexity rule picks, and why. */
 function complexityChoice(options: {
-  input: AutoRouterInput;
   tiers: DeploymentGroup[];
   config: RoutingConfig;
   learned: LearnedRouter | undefined;
   text: string;
-  targetQuality: number;
+  /** How much quality the budget gives up (0–1): lowers the learned target, raises the heuristic thresholds. */
+  relief: number;
+  /** Expected cost of the request on each tier (cheapest usable deployment), when every tier is priced. */
+  costs: number[] | undefined;
 }): { index: number; reason: string } {
-  const { tiers, config, learned, text } = options;
+  const { tiers, config, learned, text, relief } = options;
   if (learned) {
-    const choice = learned.choose({
-      prompt: text,
-      candidates: tiers.map((tier) => ({ id: tier.name })),
-      targetQuality: options.targetQuality,
-    });
-    const index = tiers.findIndex((tier) => tier.name === choice.id);
-    if (index >= 0) return { index, reason: `learned: ${choice.explanation}` };
+    const targetQuality = Math.max(0, config.target_quality - relief);
+    const candidates = tiers.map((tier, position) => ({
+      id: tier.name,
+      ...(options.costs ? { costPerRequestEstimate: options.costs[position] as number } : {}),
+    }));
+    if (learned.knowsAny(candidates.map((candidate) => candidate.id))) {
+      const choice = learned.choose({ prompt: text, candidates, targetQuality });
+      const index = tiers.findIndex((tier) => tier.name === choice.id);
+      if (index >= 0) return { index, reason: choice.explanation };
+    }
   }
   const score = scoreComplexity({ text, weights: config.weights });
-  let index = config.thresholds.findIndex((threshold) => score.score < threshold);
+  // A budget under pressure raises every threshold, so a prompt needs a higher score for a dearer tier.
+  let index = config.thresholds.findIndex((threshold) => score.score < Math.min(1, threshold + relief));
   if (index === -1) index = tiers.length - 1;
   index = Math.min(index, tiers.length - 1);
   const drivers = score.drivers.slice(0, 2).map((driver) => driver.feature);
-  return { index, reason: `complexity ${score.score.toFixed(2)}${drivers.length ? ` (${drivers.join(', ')})` : ''}` };
+  const fallback = learned ? 'learned router has no data for these tiers; ' : '';
+  return {
+    index,
+    reason: `${fallback}complexity ${score.score.toFixed(2)}${drivers.length ? ` (${drivers.join(', ')})` : ''}`,
+  };
 }
 
 /**
@@ -53,6 +80,11 @@ function complexityChoice(options: {
  * residency (the `eligible` filter) → latency budget → budget state → complexity (heuristic or
  * learned, with task-type allow-lists and `x-tollgate-min-quality`) → cost (cheapest expected cost
  * within the chosen tier first).
+ *
+ * The budget acts through the single cost–quality knob: from `fallback_at` to `throttle_at` the
+ * quality the router aims for drops linearly by up to `budget_quality_relief` (the learned router's
+ * target falls, the heuristic thresholds rise), so traffic drifts to cheaper tiers smoothly rather
+ * than all at once; past `throttle_at` only the cheapest tier serves.
  */
 export function createPolicyRouter(options: { config: RoutingConfig; learned?: LearnedRouter }): AutoRouter {
   const { config, learned } = options;
@@ -66,22 +98,33 @@ export function createPolicyRouter(options: { config: RoutingConfig; learned?: L
       throw new GatewayError({ code: 'no_route', message: 'No tiers are configured for model "auto".' });
 
     const text = promptText(request);
-    const relief =
-      budget.level === 'ok'
-        ? 0
-        : budget.level === 'fallback'
-          ? config.budget_quality_relief * Math.min(1, budget.utilisation)
-          : config.budget_quality_relief;
-    const targetQuality = Math.max(0, config.target_quality - relief);
-    const complexity = complexityChoice({ input, tiers, config, learned, text: text.all, targetQuality });
+    const inputTokens = Math.ceil(text.all.length / 4);
+    const outputTokens = request.maxOutputTokens ?? EXPECTED_OUTPUT_TOKENS;
+    const tierCosts = tiers.map((tier) =>
+      Math.min(...tier.deployments.filter(eligible).map((d) => expectedCost(d, inputTokens, outputTokens))),
+    );
+    const costs = tierCosts.every(Number.isFinite) ? tierCosts : undefined;
+    const pressure = budgetPressure(budget);
+    const relief = config.budget_quality_relief * pressure;
+    const complexity = complexityChoice({ tiers, config, learned, text: text.all, relief, costs });
     let index = complexity.index;
     let rule: RouteRule = 'complexity';
     const reasons = [`${complexity.reason} → ${tiers[index]?.name}`];
+    if (relief > 0) {
+      const unrelieved = complexityChoice({ tiers, config, learned, text: text.all, relief: 0, costs }).index;
+      if (unrelieved !== index) {
+        rule = 'budget';
+        reasons.push(
+          `budget ${budget.budget} at ${(budget.utilisation * 100).toFixed(0)}% values cost more (quality −${relief.toFixed(2)}): ${tiers[unrelieved]?.name} → ${tiers[index]?.name}`,
+        );
+      }
+    }
 
     const minQuality = context.directives.minQuality;
     if (minQuality !== undefined) {
+      const before = index;
       while (index < tiers.length - 1 && (tiers[index]?.tier?.quality ?? 1) < minQuality) index++;
-      if (index !== complexity.index) reasons.push(`min quality ${minQuality} → ${tiers[index]?.name}`);
+      if (index !== before) reasons.push(`min quality ${minQuality} → ${tiers[index]?.name}`);
     }
     const task = detectTaskType(text.lastUser);
     const allows = (tier: DeploymentGroup): boolean => {
@@ -93,13 +136,7 @@ export function createPolicyRouter(options: { config: RoutingConfig; learned?: L
     if (index !== beforeTask)
       reasons.push(`task ${task.taskType} not allowed on ${tiers[beforeTask]?.name} → ${tiers[index]?.name}`);
 
-    if (budget.level === 'fallback' && index > 0) {
-      index--;
-      rule = 'budget';
-      reasons.push(
-        `budget ${budget.budget} at ${(budget.utilisation * 100).toFixed(0)}% → cheaper tier ${tiers[index]?.name}`,
-      );
-    } else if ((budget.level === 'throttle' || budget.level === 'exhausted') && index > 0) {
+    if ((budget.level === 'throttle' || budget.level === 'exhausted') && index > 0) {
       index = 0;
       rule = 'budget';
       reasons.push(
@@ -115,6 +152,7 @@ export function createPolicyRouter(options: { config: RoutingConfig; learned?: L
     };
     const usable = (tier: DeploymentGroup): Deployment[] => tier.deployments.filter((d) => eligible(d) && fast(d));
     let chosen = tiers[index] as DeploymentGroup;
+    let nearestUsed = false;
     if (usable(chosen).length === 0) {
       const nearest = tiers
         .map((tier, position) => ({ tier, distance: Math.abs(position - index) + (position < index ? 0.5 : 0) }))
@@ -126,11 +164,10 @@ export function createPolicyRouter(options: { config: RoutingConfig; learned?: L
           reasons.push(`latency budget ${latencyBudget} ms → ${nearest.tier.name}`);
         }
         chosen = nearest.tier;
+        nearestUsed = true;
       }
     }
 
-    const inputTokens = Math.ceil(text.all.length / 4);
-    const outputTokens = request.maxOutputTokens ?? EXPECTED_OUTPUT_TOKENS;
     const candidates = usable(chosen)
       .map((deployment, position) => ({
         deployment,
@@ -144,7 +181,19 @@ export function createPolicyRouter(options: { config: RoutingConfig; learned?: L
           a.position - b.position,
       )
       .map(({ deployment }) => deployment);
-    if (candidates.length > 1 && candidates[0] !== usable(chosen)[0]) {
+    const slow = chosen.deployments.filter((deployment) => eligible(deployment) && !fast(deployment));
+    if (slow.length > 0 && candidates.length > 0 && !nearestUsed) {
+      rule = 'latency';
+      reasons.push(`latency budget ${latencyBudget} ms skips ${slow.map((deployment) => deployment.id).join(', ')}`);
+    }
+    const inConfigOrder = usable(chosen)[0];
+    if (inConfigOrder && candidates[0] !== inConfigOrder && latency.isDemoted(inConfigOrder.id)) {
+      rule = 'latency';
+      const demoted = candidates.filter((deployment) => latency.isDemoted(deployment.id));
+      reasons.push(`below output-speed floor, tried last: ${demoted.map((deployment) => deployment.id).join(', ')}`);
+    } else if (candidates.length > 1 && candidates[0] !== inConfigOrder) {
+      // Cost names the route only when nothing weightier (budget, latency) moved it.
+      if (rule === 'complexity') rule = 'cost';
       reasons.push(`cheapest first: ${candidates[0]?.id}`);
     }
     const decision: RouteDecision = { rule, reason: reasons.join('; '), tier: chosen.name, candidates };

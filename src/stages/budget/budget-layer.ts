@@ -10,6 +10,10 @@ export interface BudgetState {
   budget: string | undefined;
   /** USD left under the tightest budget, when one applies. */
   remainingUsd: number | undefined;
+  /** That budget's `fallback_at` (share of the limit), so the router can move its knob smoothly. */
+  fallbackAt?: number;
+  /** That budget's `throttle_at`. */
+  throttleAt?: number;
 }
 
 /** A worst-case amount held against every applicable budget until the request settles. */

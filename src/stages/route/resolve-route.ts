@@ -1,6 +1,7 @@
 import type { Runtime } from '../../gateway/create-runtime.js';
 import type { Deployment } from '../../gateway/deployment.js';
 import type { RequestContext } from '../../gateway/request-context.js';
+import { createContextFit } from '../../routing/policy/create-context-fit.js';
 import { type ChatRequest, GatewayError } from '../../spec/index.js';
 import type { BudgetState } from '../budget/budget-layer.js';
 import type { LatencyEstimator } from './latency-estimator.js';
@@ -25,7 +26,8 @@ export interface AutoRouterInput {
 
 /**
  * The route stage: residency first, then the model the client named (a concrete model, an alias, a
- * tier, or `auto`). Candidates lacking a needed capability are removed, never tried.
+ * tier, or `auto`). Candidates lacking a needed capability, or whose context window the prompt (plus
+ * the requested output) does not fit, are removed, never tried.
  */
 export function resolveRoute(options: {
   request: ChatRequest;
@@ -38,14 +40,18 @@ export function resolveRoute(options: {
   const { request, context, runtime } = options;
   const needed = requiredCapabilities(request);
   const localOnly = context.directives.dataResidency === 'local';
+  const fits = createContextFit(request);
   const eligible = (deployment: Deployment): boolean =>
     (!localOnly || deployment.residencyAllowed) &&
-    needed.every((capability) => deployment.capabilities.has(capability));
+    needed.every((capability) => deployment.capabilities.has(capability)) &&
+    fits(deployment);
 
   const decision = pickCandidates({ ...options, eligible });
   if (decision.candidates.length > 0) {
     return localOnly ? { ...decision, rule: 'residency', reason: `residency local; ${decision.reason}` } : decision;
   }
+  const tooLong = fits.tooLong();
+  if (tooLong) throw tooLong;
   const missing = needed.length > 0 ? ` with ${needed.join(', ')}` : '';
   throw new GatewayError({
     code: localOnly ? 'no_route' : 'invalid_request',
