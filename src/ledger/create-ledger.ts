@@ -64,6 +64,9 @@ class StoreLedger implements Ledger {
       const problems: string[] = [];
       const normalised = normaliseRecord(request, REQUEST_COLUMNS);
       problems.push(...normalised.problems);
+      // Every row this version writes carries its live-price cost, so that only rows older than
+      // migration 3 need the "NULL reads as cost_usd" rule. Absent means nothing was discounted.
+      if (normalised.record.liveCostUsd === null) normalised.record.liveCostUsd = normalised.record.costUsd;
       const normalisedAttempts = attempts.map((attempt, index) => {
         const result = normaliseRecord(attempt, ATTEMPT_COLUMNS);
         problems.push(...result.problems.map((problem) => `attempts[${index}].${problem}`));

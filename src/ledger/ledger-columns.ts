@@ -84,6 +84,8 @@ export const REQUEST_COLUMNS: readonly ColumnSpec<RequestRecord>[] = [
   integer<RequestRecord>('http_status', 'httpStatus'),
   text<RequestRecord>('shadow_of', 'shadowOf', { nullable: true }),
   boolean<RequestRecord>('priced', 'priced'),
+  // Added by migration 3, so last: PostgreSQL's batch insert relies on table order.
+  real<RequestRecord>('live_cost_usd', 'liveCostUsd', true),
 ];
 
 /** Columns of `ledger_attempts`, in table order. */

@@ -120,6 +120,14 @@ export interface RequestRecord extends LedgerTokens {
   shadowOf: string | null;
   /** False when the model had no price (its cost is recorded as 0 and flagged, never silently). */
   priced: boolean;
+  /**
+   * What the same tokens would have cost at the providers' live (synchronous API) prices, in USD.
+   * It differs from `costUsd` only for lines sent through a provider's batch API, which are billed
+   * at batch prices; the difference is the batch saving. The ledger stores it on every row it
+   * writes (filled with `costUsd` when absent). Null on rows written before ledger migration 3, or
+   * by a writer that predates it: read as `costUsd`, since their live price was never recorded.
+   */
+  liveCostUsd?: number | null;
 }
 
 /** One upstream attempt of a request (a retry or a fallback is another attempt). */

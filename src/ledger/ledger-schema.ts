@@ -1,4 +1,12 @@
-import { createRollupTableSql, ROLLUP_TABLE, rollupInsertSql } from './usage-rollup.js';
+import {
+  buildRollupInsertSql,
+  createRollupTableSql,
+  ROLLUP_BATCH_SUMS,
+  ROLLUP_SUMS_V2,
+  ROLLUP_TABLE,
+  rollupBatchBackfillSql,
+  rollupSumType,
+} from './usage-rollup.js';
 
 /**
  * The ledger's tables, the same for SQLite and PostgreSQL: one list of numbered migrations whose SQL
@@ -132,9 +140,28 @@ export const LEDGER_MIGRATIONS: readonly LedgerMigration[] = [
     name: 'daily usage rollup, filled from the requests already recorded',
     statements(dialect) {
       return [
-        createRollupTableSql(COLUMN_TYPES[dialect]),
+        createRollupTableSql(COLUMN_TYPES[dialect], ROLLUP_SUMS_V2),
         `CREATE INDEX ${ROLLUP_TABLE}_tenant ON ${ROLLUP_TABLE} (tenant, day)`,
-        rollupInsertSql('ledger_requests WHERE true', dialect),
+        buildRollupInsertSql({ source: 'ledger_requests WHERE true', dialect, sums: ROLLUP_SUMS_V2 }),
+      ];
+    },
+  },
+  {
+    version: 3,
+    name: 'live-price cost of each request, batch spend and saving in the rollup',
+    statements(dialect) {
+      const types = COLUMN_TYPES[dialect];
+      return [
+        // Nullable and without a default, so that adding it rewrites no row in either database
+        // (a backfill would rewrite every row of a large ledger). NULL means "equal to cost_usd":
+        // rows written before this migration, and rows from a writer that predates it.
+        `ALTER TABLE ledger_requests ADD COLUMN live_cost_usd ${types.real}`,
+        // A constant default adds the column without a rewrite too (SQLite, PostgreSQL 11+).
+        ...ROLLUP_BATCH_SUMS.map(
+          ({ column }) =>
+            `ALTER TABLE ${ROLLUP_TABLE} ADD COLUMN ${column} ${rollupSumType(column, types)} NOT NULL DEFAULT 0`,
+        ),
+        rollupBatchBackfillSql(dialect),
       ];
     },
   },

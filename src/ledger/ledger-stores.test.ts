@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { UsageRow } from '../report/query-usage.js';
+import { createVersion2Ledger } from './__fixtures__/create-version-2-ledger.js';
 import { sampleAttempt, sampleRequest } from './__fixtures__/sample-records.js';
 import {
   assertPostgresReachable,
@@ -412,7 +413,12 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       targets.push(target);
       const dialect = kind;
       const request = sampleRequest({ startedAt: T0 + HOUR, costUsd: 0.5 });
-      const row = toRow(request, REQUEST_COLUMNS, dialect);
+      // Version 1's columns: those added later did not exist yet.
+      const row = toRow(
+        request,
+        REQUEST_COLUMNS.filter((spec) => spec.column !== 'live_cost_usd'),
+        dialect,
+      );
       const columns = Object.keys(row);
       await target.execute([
         { sql: createMigrationsTableSql(dialect) },
@@ -428,6 +434,100 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.deepEqual(
         report.rows.map((usage) => [usage.group.tenant, usage.requests, usage.costUsd]),
         [['acme', 1, 0.5]],
+      );
+    });
+
+    test('batch spend and its saving against live prices, the same from the rollup as from the requests', async () => {
+      const { ledger } = await openLedger();
+      const batchLine = (id: string, startedAt: number, costUsd: number, liveCostUsd: number) =>
+        sampleRequest({ requestId: id, startedAt, batch: true, costUsd, liveCostUsd, tenant: 'acme' });
+      const rows = [
+        // A provider batch line at half the live price, and one of the next day.
+        batchLine('b1', T0 + HOUR, 0.002, 0.004),
+        batchLine('b2', T0 + DAY + HOUR, 0.0005, 0.001),
+        // A batch line the gateway ran itself, through the live API: no saving.
+        batchLine('b3', T0 + 2 * HOUR, 0.003, 0.003),
+        // Interactive traffic: not batch spend.
+        sampleRequest({ requestId: 'i1', startedAt: T0 + 3 * HOUR, costUsd: 0.01, tenant: 'globex' }),
+      ];
+      for (const request of rows) ledger.recordRequest(request, []);
+      await ledger.flush();
+      const whole = await ledger.queryUsage({ from: T0, to: T0 + 2 * DAY, groupBy: ['tenant'] });
+      const acme = findRow(whole.rows, { tenant: 'acme' });
+      assert.equal(acme.batchRequests, 3);
+      assertClose(acme.batchCostUsd, 0.0055, 'acme batch cost');
+      assertClose(acme.batchSavingUsd, 0.0025, 'acme batch saving');
+      assertClose(acme.costUsd, 0.0055, 'batch spend is part of the spend');
+      const globex = findRow(whole.rows, { tenant: 'globex' });
+      assert.deepEqual([globex.batchRequests, globex.batchCostUsd, globex.batchSavingUsd], [0, 0, 0]);
+      assertClose(whole.totals.batchSavingUsd, 0.0025, 'total batch saving');
+      for (const range of [
+        { from: T0, to: T0 + 2 * DAY },
+        { from: T0 + 2 * HOUR, to: T0 + 2 * DAY },
+      ]) {
+        for (const groupBy of [[], ['day', 'tenant']] as const) {
+          const query = { ...range, groupBy: [...groupBy] };
+          assert.deepEqual(
+            roundNumbers(await ledger.queryUsage(query)),
+            roundNumbers(await ledger.queryUsage({ ...query, useRollup: false })),
+            JSON.stringify(query),
+          );
+        }
+      }
+      const [stored] = await ledger.recentRequests({ limit: 1, filters: { tenant: 'globex' } });
+      assert.equal(stored?.liveCostUsd, 0.01, 'a row recorded without a live cost stores its cost');
+    });
+
+    test('migration 3 opens a version 2 ledger: its rows report as before, its batch rows save nothing', async () => {
+      const target = createTestTarget(kind);
+      targets.push(target);
+      const old = [
+        sampleRequest({ requestId: 'v2-a', startedAt: T0 + HOUR, costUsd: 0.5, counterfactualCostUsd: 1 }),
+        sampleRequest({ requestId: 'v2-b', startedAt: T0 + 2 * HOUR, costUsd: 0.25, batch: true }),
+        sampleRequest({ requestId: 'v2-c', startedAt: T0 + DAY + HOUR, costUsd: 0.125, batch: true }),
+      ];
+      await createVersion2Ledger(target, old);
+      const { ledger } = await openLedger(target);
+      const store = target.openStore();
+      try {
+        const [migrations] = await store.all('SELECT MAX(version) AS latest FROM ledger_migrations', []);
+        assert.equal(Number(migrations?.latest), 3);
+      } finally {
+        await store.close();
+      }
+      const report = await ledger.queryUsage({ from: T0, to: T0 + 2 * DAY, groupBy: ['day'] });
+      assert.deepEqual(
+        roundNumbers(
+          report.rows.map((row) => [
+            row.group.day,
+            row.requests,
+            row.costUsd,
+            row.batchRequests,
+            row.batchCostUsd,
+            row.batchSavingUsd,
+          ]),
+        ),
+        [
+          ['2026-07-01', 2, 0.75, 1, 0.25, 0],
+          ['2026-07-02', 1, 0.125, 1, 0.125, 0],
+        ],
+      );
+      const [before] = await ledger.recentRequests({ limit: 1, from: T0, before: T0 + HOUR + 1 });
+      assert.equal(before?.liveCostUsd, null, 'a row older than migration 3 has no live cost');
+      // New rows after the upgrade carry their saving; the rollup (whole days) agrees with the rows.
+      ledger.recordRequest(
+        sampleRequest({ requestId: 'v3-a', startedAt: T0 + 3 * HOUR, costUsd: 0.5, liveCostUsd: 1, batch: true }),
+        [],
+      );
+      await ledger.flush();
+      const after = await ledger.queryUsage({ from: T0, to: T0 + 2 * DAY, groupBy: [] });
+      assert.deepEqual(
+        roundNumbers([after.totals.batchRequests, after.totals.batchCostUsd, after.totals.batchSavingUsd]),
+        [3, 0.875, 0.5],
+      );
+      assert.deepEqual(
+        roundNumbers(after),
+        roundNumbers(await ledger.queryUsage({ from: T0, to: T0 + 2 * DAY, groupBy: [], useRollup: false })),
       );
     });
 

@@ -16,6 +16,9 @@ const NUMBER_COLUMNS = [
   ['counterfactual_cost_usd', 'counterfactualCostUsd'],
   ['savings_usd', 'savingsUsd'],
   ['savings_share', 'savingsShare'],
+  ['batch_requests', 'batchRequests'],
+  ['batch_cost_usd', 'batchCostUsd'],
+  ['batch_saving_usd', 'batchSavingUsd'],
 ] as const;
 
 function quote(value: string): string {

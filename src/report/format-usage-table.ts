@@ -19,6 +19,8 @@ function moneyDecimals(report: UsageReport): number {
     totals.costUsd,
     totals.counterfactualCostUsd,
     totals.savingsUsd,
+    totals.batchCostUsd,
+    totals.batchSavingUsd,
   ]);
   return amounts.some((amount) => amount !== 0 && Math.abs(amount) < 0.0001) ? 6 : 4;
 }
@@ -31,7 +33,19 @@ function formatCount(value: number): string {
   return value.toLocaleString('en-US');
 }
 
-function numberColumns(decimals: number): { title: string; cell: (totals: UsageTotals) => string }[] {
+/**
+ * The figure columns. The batch columns appear only when the report has batch-priority requests,
+ * to keep the common table narrow; CSV and JSON always carry them.
+ */
+function numberColumns(options: {
+  decimals: number;
+  withBatch: boolean;
+}): { title: string; cell: (totals: UsageTotals) => string }[] {
+  const { decimals } = options;
+  const batch = [
+    { title: 'batch $', cell: (totals: UsageTotals) => formatUsdFixed(totals.batchCostUsd, decimals) },
+    { title: 'batch saved $', cell: (totals: UsageTotals) => formatUsdFixed(totals.batchSavingUsd, decimals) },
+  ];
   return [
     { title: 'requests', cell: (totals) => formatCount(totals.requests) },
     { title: 'uncached in', cell: (totals) => formatCount(totals.uncachedInputTokens) },
@@ -45,12 +59,19 @@ function numberColumns(decimals: number): { title: string; cell: (totals: UsageT
     { title: 'baseline $', cell: (totals) => formatUsdFixed(totals.counterfactualCostUsd, decimals) },
     { title: 'saved $', cell: (totals) => formatUsdFixed(totals.savingsUsd, decimals) },
     { title: 'saved', cell: (totals) => formatPercent(totals.savingsShare) },
+    ...(options.withBatch ? batch : []),
   ];
 }
 
 /** "spent $X, would have spent $Y (saved Z%)": the line a report is read for. */
 export function formatSavingsLine(totals: UsageTotals): string {
   return `spent $${formatUsd(totals.costUsd)}, would have spent $${formatUsd(totals.counterfactualCostUsd)} (saved ${formatPercent(totals.savingsShare)})`;
+}
+
+/** "batch: N requests spent $X, $Y at live prices (saved $Z)": what the batch lane saved. */
+export function formatBatchLine(totals: UsageTotals): string {
+  const live = totals.batchCostUsd + totals.batchSavingUsd;
+  return `batch: ${formatCount(totals.batchRequests)} requests spent $${formatUsd(totals.batchCostUsd)}, $${formatUsd(live)} at live prices (saved $${formatUsd(totals.batchSavingUsd)})`;
 }
 
 function formatTime(ms: number): string {
@@ -62,10 +83,11 @@ function formatTime(ms: number): string {
 
 /**
  * A usage report as an aligned text table: group columns left-aligned, figures right-aligned, a
- * totals line, and the savings line under it.
+ * totals line, and the savings line under it (and the batch line, when there was batch traffic).
  */
 export function formatUsageTable(report: UsageReport): string {
-  const columns = numberColumns(moneyDecimals(report));
+  const withBatch = report.totals.batchRequests > 0;
+  const columns = numberColumns({ decimals: moneyDecimals(report), withBatch });
   const groupTitles = report.groupBy.length === 0 ? ['all'] : [...report.groupBy];
   const titles = [...groupTitles, ...columns.map((column) => column.title)];
   const body = report.rows.map((row) => [
@@ -98,6 +120,7 @@ export function formatUsageTable(report: UsageReport): string {
     render(totalLine),
     '',
     formatSavingsLine(report.totals),
+    ...(withBatch ? [formatBatchLine(report.totals)] : []),
   ];
   if (report.totals.unpricedRequests > 0) {
     lines.push(

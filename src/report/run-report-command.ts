@@ -22,7 +22,8 @@ const FORMATS = ['table', 'csv', 'json'] as const;
 
 export const REPORT_USAGE = `Usage: tollgate report [options]
 
-Spend from the ledger, grouped, with what the same requests would have cost on the baseline model.
+Spend from the ledger, grouped, with what the same requests would have cost on the baseline model,
+and for batch-priority requests what they cost and saved against live prices.
 
 Options:
   --from ISO               start of the range (default: 30 days before --to)

@@ -1,4 +1,5 @@
 import { ERROR_OUTCOMES } from '../ledger/ledger-record.js';
+import { ROLLUP_BATCH_SUMS } from '../ledger/usage-rollup.js';
 
 /** Sums over a set of requests, and the shares derived from them. */
 export interface UsageTotals {
@@ -32,6 +33,19 @@ export interface UsageTotals {
   errors: number;
   /** Requests on models without a price: their cost is recorded as 0 and must be read as unknown. */
   unpricedRequests: number;
+  /** Batch-priority requests: lines of a batch job, and single requests sent with `x-tollgate-priority: batch`. */
+  batchRequests: number;
+  /**
+   * What the batch-priority requests cost, in USD (included in `costUsd`): lines sent through a
+   * provider's batch API at its batch prices, the others at live prices.
+   */
+  batchCostUsd: number;
+  /**
+   * What the batch-priority requests saved against the providers' live prices, in USD: their cost
+   * at live prices minus `batchCostUsd`. Requests recorded before the ledger kept live prices
+   * (migration 3) count as saving nothing.
+   */
+  batchSavingUsd: number;
 }
 
 /** The sums a query returns, before shares are derived. */
@@ -39,7 +53,7 @@ export type UsageSums = Omit<UsageTotals, 'savingsUsd' | 'savingsShare' | 'cache
 
 const errorList = ERROR_OUTCOMES.map((outcome) => `'${outcome}'`).join(', ');
 
-/** The aggregate select list over `ledger_requests`, the same in both dialects. */
+/** The aggregate select list over `ledger_requests`, the same in both dialects (batch sums as the rollup's). */
 export const USAGE_AGGREGATES_SQL = `COUNT(*) AS requests,
   COALESCE(SUM(uncached_input_tokens), 0) AS uncached_input_tokens,
   COALESCE(SUM(cache_read_input_tokens), 0) AS cache_read_input_tokens,
@@ -51,7 +65,8 @@ export const USAGE_AGGREGATES_SQL = `COUNT(*) AS requests,
   COALESCE(SUM(counterfactual_cost_usd), 0) AS counterfactual_cost_usd,
   COALESCE(SUM(CASE WHEN cache_status IN ('hit-exact', 'hit-semantic') THEN 1 ELSE 0 END), 0) AS cache_hits,
   COALESCE(SUM(CASE WHEN outcome IN (${errorList}) THEN 1 ELSE 0 END), 0) AS errors,
-  COALESCE(SUM(CASE WHEN priced THEN 0 ELSE 1 END), 0) AS unpriced_requests`;
+  COALESCE(SUM(CASE WHEN priced THEN 0 ELSE 1 END), 0) AS unpriced_requests,
+  ${ROLLUP_BATCH_SUMS.map(({ column, source }) => `COALESCE(${source}, 0) AS ${column}`).join(',\n  ')}`;
 
 /** Reads the aggregate columns of a row (PostgreSQL returns sums of BIGINT as strings). */
 export function readUsageSums(row: Record<string, unknown>): UsageSums {
@@ -68,6 +83,9 @@ export function readUsageSums(row: Record<string, unknown>): UsageSums {
     cacheHits: Number(row.cache_hits ?? 0),
     errors: Number(row.errors ?? 0),
     unpricedRequests: Number(row.unpriced_requests ?? 0),
+    batchRequests: Number(row.batch_requests ?? 0),
+    batchCostUsd: Number(row.batch_cost_usd ?? 0),
+    batchSavingUsd: Number(row.batch_saving_usd ?? 0),
   };
 }
 

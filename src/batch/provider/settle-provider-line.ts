@@ -80,6 +80,7 @@ export async function settleProviderLine(options: SettleProviderLineOptions): Pr
     model: deployment.upstreamModel,
     usage,
     costUsd,
+    liveCostUsd,
     counterfactualCostUsd: usage && baselinePrice ? computeCounterfactualCost({ usage, baselinePrice }) : 0,
     priced: usage === undefined || price !== undefined,
     cacheStatus: 'miss',

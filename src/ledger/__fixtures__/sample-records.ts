@@ -41,6 +41,8 @@ export function sampleRequest(overrides: Partial<RequestRecord> = {}): RequestRe
     shadowOf: null,
     priced: true,
     ...overrides,
+    // As the ledger stores it: the live-price cost is the cost unless a batch discount applied.
+    liveCostUsd: overrides.liveCostUsd ?? overrides.costUsd ?? 0.00027,
   };
 }
 

@@ -46,6 +46,7 @@ export function toLedgerRecords(settled: SettledRequest): { request: RequestReco
     httpStatus: settled.httpStatus,
     shadowOf: settled.shadowOf ?? null,
     priced: settled.priced,
+    liveCostUsd: settled.liveCostUsd ?? settled.costUsd,
   };
   const attempts = settled.attempts.map(
     (attempt, attemptIndex): AttemptRecord => ({

@@ -33,6 +33,12 @@ export interface SettledRequest {
   usage: Usage | undefined;
   /** Cost of all attempts in USD. */
   costUsd: number;
+  /**
+   * What the same tokens cost at the providers' live prices, in USD, when `costUsd` is at other
+   * prices (a line answered through a provider's batch API, at batch prices). Absent: equal to
+   * `costUsd`.
+   */
+  liveCostUsd?: number;
   /** What the same tokens would have cost on the baseline model with no cache. */
   counterfactualCostUsd: number;
   /** False when a deployment used had no price (cost understated; flagged, never silently $0). */
