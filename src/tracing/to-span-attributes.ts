@@ -80,11 +80,11 @@ export function requestSpanAttributes(settled: SettledRequest): Attributes {
     attributes['tollgate.deployment'] = answering.deployment.id;
   }
   if (settled.keyId !== undefined) attributes['tollgate.key_id'] = settled.keyId;
-  if (settled.route) {
-    attributes['tollgate.route.rule'] = settled.route.rule;
-    attributes['tollgate.route.reason'] = text(settled.route.reason);
-    if (settled.route.tier !== undefined) attributes['tollgate.route.tier'] = settled.route.tier;
-  }
+  // As the ledger and the metrics name it: a gateway cache hit is decided by the cache, not a route rule.
+  const cacheHit = settled.cacheStatus === 'hit-exact' || settled.cacheStatus === 'hit-semantic';
+  attributes['tollgate.route.rule'] = cacheHit ? 'cache' : (settled.route?.rule ?? 'none');
+  if (settled.route) attributes['tollgate.route.reason'] = text(settled.route.reason);
+  if (settled.route?.tier !== undefined) attributes['tollgate.route.tier'] = settled.route.tier;
   if (settled.ttftMs !== undefined) attributes['tollgate.ttft_ms'] = settled.ttftMs;
   if (settled.errorCode !== undefined) attributes['error.type'] = settled.errorCode;
   if (settled.warnings.length > 0) attributes['tollgate.warnings'] = settled.warnings.map(text);
