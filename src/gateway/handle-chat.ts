@@ -4,6 +4,8 @@ import { CONTEXT_HEADER, createTierSummariser, manageContext } from '../budgets/
 import { applyPrefixCaching } from '../cache/prefix/apply-prefix-caching.js';
 import { computeCounterfactualCost, estimateMaxCost } from '../pricing/compute-cost.js';
 import type { ClientProtocol } from '../protocols/client-protocol.js';
+import { runCascade } from '../routing/cascade/run-cascade.js';
+import { applyTierDefaults } from '../routing/policy/apply-tier-defaults.js';
 import {
   type ChatRequest,
   type ChatResponse,
@@ -267,17 +269,14 @@ export async function handleChat(options: {
       latency: core.latency,
     });
     ending.route = route;
-    const request = applyTierOutputCap({
-      request: managed.request,
-      tier: route.tier === undefined ? undefined : core.runtime.tiers.get(route.tier),
-      context,
-    });
+    const request = prepareForTier(core, context, managed.request, route);
     ending.reservation = await core.budgets.reserve({
       context,
       maxCostUsd: worstCaseCost(request, route, inputTokens),
     });
-    if (request.stream) await serveStream({ core, context, request, route, inputTokens, response, ending });
-    else await serveJson({ core, context, request, route, inputTokens, response, ending });
+    const serve = { core, context, request, route, inputTokens, response, ending, unprepared: managed.request };
+    if (request.stream) await serveStream(serve);
+    else await serveJson(serve);
   } catch (thrown) {
     const error = toGatewayError(thrown);
     if (error.code === 'internal') core.logger.error({ err: thrown, requestId: context.requestId }, 'internal error');
@@ -294,6 +293,12 @@ export async function handleChat(options: {
   } finally {
     releaseBatch?.();
   }
+}
+
+/** The request as the routed tier shapes it: its output cap, then its defaults (system prompt, stop, JSON mode). */
+function prepareForTier(core: GatewayCore, context: RequestContext, request: ChatRequest, route: RouteDecision) {
+  const tier = route.tier === undefined ? undefined : core.runtime.tiers.get(route.tier);
+  return applyTierDefaults({ request: applyTierOutputCap({ request, tier, context }), tier, context });
 }
 
 /**
@@ -427,28 +432,50 @@ interface ServeOptions {
   inputTokens: number;
   response: ServerResponse;
   ending: Ending;
+  /** The request before the tier shaped it (a cascade escalation shapes it for the next tier). */
+  unprepared: ChatRequest;
 }
 
 async function serveJson(options: ServeOptions): Promise<void> {
-  const { core, context, request, route, response, ending } = options;
+  const { core, context, route: firstRoute, response, ending } = options;
   const beforeAttempts = performance.now();
-  const result = await runFallbackChain<ChatResponse>({
-    candidates: route.candidates,
-    context,
-    policy: core.retryPolicy,
-    guard: core.guard,
-    estimatedInputTokens: options.inputTokens,
-    attempt: async (deployment, log) => {
-      const answer = await deployment.adapter.chat(forDeployment(core, context, request, deployment), {
-        upstreamModel: deployment.upstreamModel,
-        signal: context.abort.signal,
-        warn: (message) => context.warnings.push(message),
+  const cascade = await runCascade({
+    runtime: core.runtime,
+    route: firstRoute,
+    request: options.request,
+    run: (route, request) =>
+      runFallbackChain<ChatResponse>({
+        candidates: route.candidates,
+        context,
+        policy: core.retryPolicy,
+        guard: core.guard,
+        estimatedInputTokens: options.inputTokens,
+        attempt: async (deployment, log) => {
+          const answer = await deployment.adapter.chat(forDeployment(core, context, request, deployment), {
+            upstreamModel: deployment.upstreamModel,
+            signal: context.abort.signal,
+            warn: (message) => context.warnings.push(message),
+          });
+          log.usage = answer.usage;
+          return answer;
+        },
+      }),
+    escalate: async (tier) => {
+      const unprepared = { ...options.unprepared, model: tier };
+      const route = resolveRoute({
+        request: unprepared,
+        context,
+        runtime: core.runtime,
+        autoRouter: core.autoRouter,
+        budget: await core.budgets.state(context),
+        latency: core.latency,
       });
-      log.usage = answer.usage;
-      return answer;
+      return { route, request: prepareForTier(core, context, unprepared, route) };
     },
   });
-  ending.attempts = [...ending.attempts, ...result.attempts];
+  const { result, route, request } = cascade;
+  ending.route = route;
+  ending.attempts = [...ending.attempts, ...cascade.attempts];
   if (!result.ok) throw result.error;
   const afterAttempts = performance.now();
   const answer = result.value;
@@ -458,7 +485,7 @@ async function serveJson(options: ServeOptions): Promise<void> {
   const headers = answerHeaders({
     context,
     ...deploymentHeaders(result.deployment, route),
-    attempts: result.attempts.length,
+    attempts: cascade.attempts.length,
     overheadMs: ending.overheadMs,
     ending,
   });

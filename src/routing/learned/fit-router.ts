@@ -1,4 +1,5 @@
 import { GatewayError } from '../../spec/gateway-error.js';
+import { estimatePromptEasiness } from './estimate-prompt-easiness.js';
 import { fitKernelRidge } from './fit-kernel-ridge.js';
 import { fitLogisticLink } from './fit-logistic-link.js';
 import { hashTextFeatures, type TextFeatureConfig } from './hash-text-features.js';
@@ -19,6 +20,11 @@ export interface FitRouterOptions {
   sublinearTf?: boolean;
   /** Ridge penalties to choose from by generalised cross-validation (default 0.1 … 100). */
   alphas?: readonly number[];
+  /**
+   * What the text model predicts: `share` of models that succeed on a prompt, or its `irt` easiness
+   * (see `estimatePromptEasiness`; default `share`).
+   */
+  difficultyTarget?: 'share' | 'irt';
   /** Data model → configured tier or deployment, stored in `router.json`. */
   modelsMap?: Record<string, string>;
   /** Progress lines (for the CLI's stderr). */
@@ -88,7 +94,10 @@ export function fitRouterOnTable(input: FitRouterOnTableInput): LearnedRouter {
   const difficulty = fitKernelRidge({
     rows,
     columns: vectoriser.size,
-    targets: shareSucceeding(scores),
+    targets:
+      options.difficultyTarget === 'irt'
+        ? Array.from(estimatePromptEasiness({ scores }), (value) => Float64Array.of(value))
+        : shareSucceeding(scores),
     alphas: options.alphas ?? DEFAULT_ALPHAS,
   });
   // Each model's link is fitted on held-out-like difficulty estimates, so that it learns how much the
