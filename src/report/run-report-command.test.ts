@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
+import { createVersion2Ledger } from '../ledger/__fixtures__/create-version-2-ledger.js';
 import { sampleRequest } from '../ledger/__fixtures__/sample-records.js';
 import {
   assertPostgresReachable,
@@ -201,6 +202,51 @@ test('the report reads a PostgreSQL ledger through --postgres-url-env', async ()
     await target.cleanup();
   }
 });
+
+for (const kind of ['sqlite', 'postgres'] as const) {
+  test(`a ${kind} ledger written at schema version 2 is migrated by the report and reports batch spend`, async () => {
+    if (kind === 'postgres') await assertPostgresReachable();
+    const target = createTestTarget(kind);
+    try {
+      await createVersion2Ledger(target, [
+        ...requests(),
+        sampleRequest({ requestId: 'old-batch', startedAt: T0 + 2000, batch: true, tenant: 'acme', costUsd: 0.5 }),
+      ]);
+      let ledgerArgs: string[];
+      if (target.config.kind === 'sqlite') ledgerArgs = ['--ledger', `sqlite:${target.config.path}`];
+      else if (target.config.kind === 'postgres') {
+        const schemaOption = encodeURIComponent(`-c search_path=${target.config.schema}`);
+        process.env.TOLLGATE_REPORT_TEST_URL = `${TEST_POSTGRES_URL}?options=${schemaOption}`;
+        ledgerArgs = ['--postgres-url-env', 'TOLLGATE_REPORT_TEST_URL'];
+      } else throw new Error('expected a sqlite or postgres target');
+      const json = await report([...ledgerArgs, ...RANGE, '--by', 'tenant', '--format', 'json']);
+      assert.equal(json.code, 0, json.stderr);
+      const parsed = JSON.parse(json.stdout) as {
+        rows: {
+          group: { tenant: string };
+          requests: number;
+          costUsd: number;
+          batchCostUsd: number;
+          batchSavingUsd: number;
+        }[];
+      };
+      // The batch row's live price was never recorded: it is batch spend that saved nothing.
+      assert.deepEqual(
+        parsed.rows.map((row) => [row.group.tenant, row.requests, row.costUsd, row.batchCostUsd, row.batchSavingUsd]),
+        [
+          ['acme', 3, 1.25, 0.5, 0],
+          ['globex, inc.', 1, 0, 0, 0],
+        ],
+      );
+      const table = await report([...ledgerArgs, ...RANGE, '--by', 'tenant']);
+      assert.equal(table.code, 0, table.stderr);
+      assert.match(table.stdout, /^batch: 1 requests spent \$0\.50, \$0\.50 at live prices \(saved \$0\.00\)$/m);
+    } finally {
+      delete process.env.TOLLGATE_REPORT_TEST_URL;
+      await target.cleanup();
+    }
+  });
+}
 
 test('progress appears only after a second: redrawn on a terminal, stepped in a log', () => {
   let clock = 0;
