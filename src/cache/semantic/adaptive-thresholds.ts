@@ -2,7 +2,7 @@
 export interface AdaptiveThresholdOptions {
   /** Length of the vectors clustered. */
   dimensions: number;
-  /** Where every cluster starts (SPEC: 0.90). */
+  /** Where every cluster starts (default {@link DEFAULT_SEMANTIC_THRESHOLD}). */
   defaultThreshold?: number;
   /** Lowest a cluster's threshold may fall. */
   minThreshold?: number;
@@ -54,6 +54,12 @@ function createRandom(seed: number): () => number {
 }
 
 /**
+ * Cosine similarity where every cluster starts: SPEC's 0.90, kept because the verifier, not the
+ * threshold, carries the precision (`npm run eval:cache`); `cache.semantic.threshold` defaults to it.
+ */
+export const DEFAULT_SEMANTIC_THRESHOLD = 0.9;
+
+/**
  * Per-cluster similarity thresholds that move with feedback.
  *
  * A cluster is a scope plus a coarse bucket of the query vector (the signs of its projections on a
@@ -77,7 +83,7 @@ export class AdaptiveThresholds {
   private readonly states = new Map<string, ClusterState>();
 
   constructor(options: AdaptiveThresholdOptions) {
-    this.defaultThreshold = options.defaultThreshold ?? 0.9;
+    this.defaultThreshold = options.defaultThreshold ?? DEFAULT_SEMANTIC_THRESHOLD;
     this.minThreshold = options.minThreshold ?? Math.min(this.defaultThreshold, 0.85);
     this.maxThreshold = options.maxThreshold ?? Math.max(this.defaultThreshold, 0.99);
     const targetErrorRate = options.targetErrorRate ?? 0.05;

@@ -38,6 +38,10 @@ export interface PromptFeatures {
   contentWords: Set<string>;
   /** How often each content word occurs ("famous for being famous" says "famous" twice). */
   contentCounts: Map<string, number>;
+  /** Content words in order of first appearance, to notice two of them trading places. */
+  contentOrder: string[];
+  /** How often each function word occurs (pronouns, question words, prepositions: the question's frame). */
+  functionCounts: Map<string, number>;
   /** Every mention of an entity, in order, repeats included ("Wizards … Muggles … Muggles"). */
   entityMentions: string[];
   /** The content word each negation applies to ("not have X" vs "not be Y"). */
@@ -109,6 +113,8 @@ export function analyzePrompt(text: string): PromptFeatures {
     words: new Set(),
     contentWords: new Set(),
     contentCounts: new Map(),
+    contentOrder: [],
+    functionCounts: new Map(),
     entityMentions: [],
     negationTargets: new Set(),
     negated: false,
@@ -183,11 +189,13 @@ export function analyzePrompt(text: string): PromptFeatures {
     }
     if (!STOP_WORDS.has(compact) && !NEGATIONS.has(compact)) {
       const stemmed = stem(compact);
+      if (!features.contentWords.has(stemmed)) features.contentOrder.push(stemmed);
       features.contentWords.add(stemmed);
       features.contentCounts.set(stemmed, (features.contentCounts.get(stemmed) ?? 0) + 1);
       if (pendingNegation) features.negationTargets.add(stemmed);
       pendingNegation = false;
     }
+    if (STOP_WORDS.has(compact)) features.functionCounts.set(compact, (features.functionCounts.get(compact) ?? 0) + 1);
     if (NEGATIONS.has(compact)) pendingNegation = true;
     sentenceStart = false;
   }

@@ -14,7 +14,22 @@ describe('verifyMatch', () => {
       reasonOf('What is the best book for building self-esteem?', 'Which is the best book for building self esteem?'),
       'accept',
     );
-    assert.equal(reasonOf('Where can I buy cheap phones?', 'Where do I buy a cheap phone'), 'accept');
+    assert.equal(reasonOf('Where can I buy cheap phones?', 'Where can I buy a cheap phone'), 'accept');
+  });
+
+  it('by default rejects a question whose frame changed in more than two function words', () => {
+    assert.equal(
+      reasonOf('What do birds build their nests with?', 'How do birds build their nests?'),
+      'function-words-differ',
+    );
+    assert.equal(reasonOf('Where can I buy cheap phones?', 'Where do I buy a cheap phone'), 'function-words-differ');
+    assert.equal(
+      verifyMatch(
+        { query: 'Where can I buy cheap phones?', candidate: 'Where do I buy a cheap phone' },
+        { maxFunctionWordChanges: 3 },
+      ).accept,
+      true,
+    );
   });
 
   it('by default rejects a question that adds or swaps a content word, and allows it when configured', () => {
@@ -29,7 +44,10 @@ describe('verifyMatch', () => {
       candidate: 'What is the quickest way to learn Python?',
     };
     assert.equal(verifyMatch(paraphrase).accept, false);
-    assert.equal(verifyMatch(paraphrase, { maxExtraWords: 1 }).accept, true);
+    assert.equal(
+      verifyMatch(paraphrase, { maxExtraWords: 1, maxFunctionWordChanges: Number.POSITIVE_INFINITY }).accept,
+      true,
+    );
   });
 
   it('rejects when numbers or quantities differ', () => {
@@ -116,6 +134,28 @@ describe('verifyMatch', () => {
       reasonOf(
         'What are the differences between GitHub and Bitbucket?',
         'What are the differences between Bitbucket and GitHub?',
+      ),
+      'accept',
+    );
+  });
+
+  it('rejects two words that trade roles, lower-case nouns too, but lets neighbours swap', () => {
+    assert.equal(
+      reasonOf('Can science ever disprove the existence of god?', 'Can god ever disprove the existence of science?'),
+      'roles-swapped',
+    );
+    assert.equal(
+      reasonOf('Why do cats chase dogs in cartoons?', 'Why do dogs chase cats in cartoons?'),
+      'roles-swapped',
+    );
+    assert.equal(
+      reasonOf('What is the best diet for muscle building?', 'What is the best diet for building muscle?'),
+      'accept',
+    );
+    assert.equal(
+      reasonOf(
+        'What is the difference between science and religion?',
+        'What is the difference between religion and science?',
       ),
       'accept',
     );
