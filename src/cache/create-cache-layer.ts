@@ -1,12 +1,12 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import type { ConfigFile } from '../config/config-schema.js';
 import { ConfigError } from '../config/load-config.js';
 import type { RequestContext } from '../gateway/request-context.js';
 import type { Logger } from '../logging/create-logger.js';
+import { loadRedisClass } from '../shared-state/load-ioredis.js';
 import type { ChatRequest } from '../spec/index.js';
 import type { CachedAnswer, CacheLayer, CacheLookup } from '../stages/cache/cache-layer.js';
-import { createLocalEmbedder } from './embedders/create-local-embedder.js';
 import type { Embedder } from './embedders/embedder.js';
 import { canonicalJson } from './exact/canonical-json.js';
 import { canonicalizeRequest } from './exact/canonicalize-request.js';
@@ -209,7 +209,7 @@ export async function createCacheLayer(options: CreateCacheLayerOptions): Promis
   let ownRedis: Redis | undefined;
   let redis = options.redis;
   if (answersOn && shared && redis === undefined) {
-    ownRedis = new Redis(config.storage.shared_state, {
+    ownRedis = new (loadRedisClass())(config.storage.shared_state, {
       lazyConnect: true,
       maxRetriesPerRequest: 1,
       commandTimeout: 2_000,
@@ -239,7 +239,9 @@ export async function createCacheLayer(options: CreateCacheLayerOptions): Promis
       );
     }
     embedderIsLocal = !wantsProvider;
-    embedder = options.embedder ?? (await createLocalEmbedder());
+    // The packaged model and its TensorFlow.js runtime load only when a semantic cache needs them.
+    embedder =
+      options.embedder ?? (await (await import('./embedders/create-local-embedder.js')).createLocalEmbedder());
     if (wantsProvider && embedder.dimensions !== settings.semantic.embedding_dimensions) {
       throw new ConfigError(
         `cache.semantic.embedding_dimensions is ${settings.semantic.embedding_dimensions} but the embedder returns ${embedder.dimensions}.`,

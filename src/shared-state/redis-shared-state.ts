@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { loadRedisClass } from './load-ioredis.js';
 import { GatewayError } from '../spec/index.js';
 import { probeLeaseMs } from './breaker-record.js';
 import { WINDOW_GRACE_MS } from './memory-shared-state.js';
@@ -85,7 +86,7 @@ function totalsAt(values: number[], index: number): BudgetTotals {
  */
 export function createRedisSharedState(options: RedisSharedStateOptions): SharedState {
   // While Redis is down a request should fail in a fraction of a second, not queue for many.
-  const redis = new Redis(options.url, {
+  const redis = new (loadRedisClass())(options.url, {
     enableAutoPipelining: true,
     maxRetriesPerRequest: 1,
     retryStrategy: (times) => Math.min(times * 100, 1_000),

@@ -40,9 +40,15 @@ const capitalise = (word: string): string => word.charAt(0).toUpperCase() + word
  * Words that are exactly one token in every position they can take (` word`, ` Word`, `Word`), so an
  * answer's token count is its piece count and a limit of N tokens cuts it at exactly N.
  */
-const WORDS = COMMON_WORDS.filter(
-  (word) => isOneToken(` ${word}`) && isOneToken(` ${capitalise(word)}`) && isOneToken(capitalise(word)),
-);
+function oneTokenWords(): string[] {
+  // Computed on first use, not at import: it loads the tokenizer (~70 MB), which a gateway without a
+  // simulated provider never needs.
+  words ??= COMMON_WORDS.filter(
+    (word) => isOneToken(` ${word}`) && isOneToken(` ${capitalise(word)}`) && isOneToken(capitalise(word)),
+  );
+  return words;
+}
+let words: string[] | undefined;
 
 /**
  * Content words of the last user turn, as the answer will spell them (proper nouns keep their capital),
@@ -71,7 +77,8 @@ function promptKeywords(prompt: SimulatedPrompt): { properNouns: string[]; keywo
 function generatePieces(input: { target: number; random: () => number; keywords: readonly string[] }): string[] {
   const { target, random, keywords } = input;
   const pieces: string[] = [];
-  const commonWord = (): string => WORDS[Math.floor(random() * WORDS.length)] ?? 'the';
+  const filler = oneTokenWords();
+  const commonWord = (): string => filler[Math.floor(random() * filler.length)] ?? 'the';
   const word = (): string => {
     if (keywords.length > 0 && random() < 0.12) return keywords[Math.floor(random() * keywords.length)] ?? 'the';
     return commonWord();
@@ -139,7 +146,7 @@ export function generateAnswer(input: {
   const { properNouns, keywords } = promptKeywords(prompt);
   const limit = prompt.maxOutputTokens;
   const target = targetLength(input);
-  const context: JsonValueContext = { random, promptWords: [...properNouns, ...keywords], fillerWords: WORDS };
+  const context: JsonValueContext = { random, promptWords: [...properNouns, ...keywords], fillerWords: oneTokenWords() };
 
   if (wantsToolCall(prompt)) {
     const tool = chooseTool(prompt, random);
