@@ -14,6 +14,7 @@ const TARGET_LABELS: Record<TargetName, string> = {
   direct: 'direct',
   floor: 'bare Node proxy',
   tollgate: 'Tollgate',
+  'tollgate-ledger': 'Tollgate + SQLite ledger',
   portkey: 'Portkey',
 };
 
@@ -53,7 +54,7 @@ function ratio(numerator: number | undefined, denominator: number | undefined): 
 /** The results as markdown tables plus the verdict on each target. */
 export function formatOverheadReport(result: OverheadResult): string {
   const concurrencies = [...new Set(result.cells.map((cell) => cell.concurrency))].sort((a, b) => a - b);
-  const targets = (['direct', 'floor', 'tollgate', 'portkey'] as const).filter((target) =>
+  const targets = (['direct', 'floor', 'tollgate', 'tollgate-ledger', 'portkey'] as const).filter((target) =>
     result.cells.some((cell) => cell.target === target),
   );
   const lines: string[] = [
@@ -69,6 +70,25 @@ export function formatOverheadReport(result: OverheadResult): string {
         lines.push(
           `| ${mode} | ${concurrency} | ${TARGET_LABELS[target]} | ${ms(cell.measurement.p50Ms)} | ${ms(cell.measurement.p99Ms)} | ` +
             `${added ? `${signedMs(added.p50Ms)} / ${signedMs(added.p99Ms)}` : ''} | ${rate(cell.measurement.requestsPerSecond)} | ${cpu(cell.cpuMsPerRequest)} |`,
+        );
+      }
+    }
+  }
+  if (targets.includes('tollgate') && targets.includes('tollgate-ledger')) {
+    lines.push(
+      '',
+      'The ledger on vs off (issue 3: under 0.2 ms added p50), measured in the same run:',
+      '',
+      '| mode | conc. | p50 ms off → on | added p50 ms | p99 ms off → on | req/s off → on | CPU ms/req off → on |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    );
+    for (const mode of ['json', 'stream'] as const) {
+      for (const concurrency of concurrencies) {
+        const off = find(result, 'tollgate', mode, concurrency);
+        const on = find(result, 'tollgate-ledger', mode, concurrency);
+        if (!off || !on) continue;
+        lines.push(
+          `| ${mode} | ${concurrency} | ${ms(off.measurement.p50Ms)} → ${ms(on.measurement.p50Ms)} | ${signedMs(on.measurement.p50Ms - off.measurement.p50Ms)} | ${ms(off.measurement.p99Ms)} → ${ms(on.measurement.p99Ms)} | ${rate(off.measurement.requestsPerSecond)} → ${rate(on.measurement.requestsPerSecond)} | ${cpu(off.cpuMsPerRequest)} → ${cpu(on.cpuMsPerRequest)} |`,
         );
       }
     }

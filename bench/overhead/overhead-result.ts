@@ -5,9 +5,9 @@ export type LoadMode = 'json' | 'stream';
 
 /**
  * The ways a request reaches the mock: straight; through a bare node:http + undici pass-through (the
- * floor any Node gateway pays); through Tollgate; through Portkey.
+ * floor any Node gateway pays); through Tollgate (ledger off, and with its SQLite ledger on); through Portkey.
  */
-export type TargetName = 'direct' | 'floor' | 'tollgate' | 'portkey';
+export type TargetName = 'direct' | 'floor' | 'tollgate' | 'tollgate-ledger' | 'portkey';
 
 /** One (target, mode, concurrency) measurement. */
 export interface OverheadCell {

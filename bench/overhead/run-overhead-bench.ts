@@ -1,6 +1,6 @@
 /**
  * `npm run bench:overhead [-- --workers N|auto] [--duration S] [--warmup S] [--concurrency 1,16,64]
- *  [--only direct,floor,tollgate,portkey] [--upstream instant|simulated] [--cpu-prof] [--dist DIR]`
+ *  [--only direct,floor,tollgate,tollgate-ledger,portkey] [--upstream instant|simulated] [--cpu-prof] [--dist DIR]`
  *
  * The same closed-loop load (autocannon, fixed connections) sent straight to an instant mock
  * upstream, then through a bare node:http + undici pass-through (the floor), through Tollgate (built
@@ -34,7 +34,7 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '6' },
     warmup: { type: 'string', default: '2' },
     concurrency: { type: 'string', default: '1,16,64' },
-    only: { type: 'string', default: 'direct,floor,tollgate,portkey' },
+    only: { type: 'string', default: 'direct,floor,tollgate,tollgate-ledger,portkey' },
     upstream: { type: 'string', default: 'instant' },
     'cpu-prof': { type: 'boolean', default: false },
     dist: { type: 'string' },
@@ -55,7 +55,7 @@ if (
   (upstreamKind !== 'instant' && upstreamKind !== 'simulated')
 ) {
   process.stderr.write(
-    'usage: run-overhead-bench.ts [--workers N|auto] [--duration S] [--warmup S] [--concurrency 1,16,64] [--only direct,floor,tollgate,portkey] [--upstream instant|simulated] [--cpu-prof] [--dist DIR]\n',
+    'usage: run-overhead-bench.ts [--workers N|auto] [--duration S] [--warmup S] [--concurrency 1,16,64] [--only direct,floor,tollgate,tollgate-ledger,portkey] [--upstream instant|simulated] [--cpu-prof] [--dist DIR]\n',
   );
   process.exit(2);
 }
@@ -160,6 +160,11 @@ async function main(): Promise<void> {
         'tollgate',
         `through Tollgate (${workers} worker${workers > 1 ? 's' : ''}, ledger off, logs at warn)`,
         () => startTollgate({ upstreamUrl, workers, cpuProfileDir, distDir: values.dist }),
+      ],
+      [
+        'tollgate-ledger',
+        'through Tollgate with its SQLite ledger on (same build and config otherwise)',
+        () => startTollgate({ upstreamUrl, workers, distDir: values.dist, ledger: true }),
       ],
       ['portkey', 'through Portkey (@portkey-ai/gateway, headless)', () => startPortkey({ upstreamUrl })],
     ];

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type ChildProcessServer, findFreePort, startChildProcessServer } from './child-process-server.js';
@@ -65,18 +65,23 @@ export async function startTollgate(options: {
   cpuProfileDir?: string;
   /** The compiled gateway to run (default the repo's dist/), to compare two builds. */
   distDir?: string;
+  /** Write the ledger to a fresh SQLite file (default: ledger off). */
+  ledger?: boolean;
 }): Promise<Target> {
   const dist = resolve(options.distDir ?? join(REPO, 'dist'));
   const cli = join(dist, 'cli/main.js');
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first.`);
-  const directory = join(tmpdir(), `tollgate-bench-${process.pid}`);
+  const directory = join(tmpdir(), `tollgate-bench-${process.pid}${options.ledger ? '-ledger' : ''}`);
+  rmSync(directory, { recursive: true, force: true });
   mkdirSync(directory, { recursive: true });
   const configPath = join(directory, 'tollgate.yaml');
   // JSON is YAML; the gateway's loader reads either.
   writeFileSync(
     configPath,
     JSON.stringify({
-      storage: { ledger: 'off' },
+      storage: options.ledger
+        ? { ledger: 'sqlite', sqlite_path: join(directory, 'ledger.db') }
+        : { ledger: 'off', sqlite_path: join(directory, 'ledger.db') },
       server: { max_retries: 0 },
       providers: [
         {
@@ -116,7 +121,7 @@ export async function startTollgate(options: {
     readyUrl: options.workers === 1 ? `http://127.0.0.1:${port}/healthz` : undefined,
     readyLine: /^\{"ready":true/,
   });
-  return { name: 'tollgate', chatUrl: `http://127.0.0.1:${port}/v1/chat/completions`, headers: {}, server };
+  return { name: options.ledger ? 'tollgate-ledger' : 'tollgate', chatUrl: `http://127.0.0.1:${port}/v1/chat/completions`, headers: {}, server };
 }
 
 /**
