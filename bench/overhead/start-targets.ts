@@ -121,7 +121,12 @@ export async function startTollgate(options: {
     readyUrl: options.workers === 1 ? `http://127.0.0.1:${port}/healthz` : undefined,
     readyLine: /^\{"ready":true/,
   });
-  return { name: options.ledger ? 'tollgate-ledger' : 'tollgate', chatUrl: `http://127.0.0.1:${port}/v1/chat/completions`, headers: {}, server };
+  return {
+    name: options.ledger ? 'tollgate-ledger' : 'tollgate',
+    chatUrl: `http://127.0.0.1:${port}/v1/chat/completions`,
+    headers: {},
+    server,
+  };
 }
 
 /**

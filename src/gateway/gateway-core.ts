@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from '../logging/create-logger.js';
+import type { AnsweredListener } from '../routing/answered-event.js';
 import type { AttemptGuard } from '../stages/attempt/attempt-guard.js';
 import type { RetryPolicy } from '../stages/attempt/retry-policy.js';
 import type { VirtualKeyResolver } from '../stages/auth/authenticate.js';
@@ -40,4 +41,6 @@ export interface GatewayCore {
    * it (the batch lane, when mounted); resolves with the release to call once it has settled.
    */
   admitBatch?: (options: { request: IncomingMessage; context: RequestContext }) => Promise<() => void>;
+  /** Receivers of requests answered by a provider, after the response (shadow mode, router learning). */
+  answeredListeners?: AnsweredListener[];
 }

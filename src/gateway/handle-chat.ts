@@ -4,6 +4,7 @@ import { CONTEXT_HEADER, createTierSummariser, manageContext } from '../budgets/
 import { applyPrefixCaching } from '../cache/prefix/apply-prefix-caching.js';
 import { computeCounterfactualCost, estimateMaxCost } from '../pricing/compute-cost.js';
 import type { ClientProtocol } from '../protocols/client-protocol.js';
+import type { AnsweredEvent } from '../routing/answered-event.js';
 import { runCascade } from '../routing/cascade/run-cascade.js';
 import { applyTierDefaults } from '../routing/policy/apply-tier-defaults.js';
 import {
@@ -353,6 +354,17 @@ function deploymentHeaders(deployment: Deployment, route: RouteDecision) {
   };
 }
 
+/** Hands an answered request to shadow mode and the router's learning; a failing listener is logged, never thrown. */
+function notifyAnswered(core: GatewayCore, event: AnsweredEvent): void {
+  for (const listener of core.answeredListeners ?? []) {
+    try {
+      listener(event);
+    } catch (error) {
+      core.logger.error({ err: error, requestId: event.context.requestId }, 'an answered-request listener failed');
+    }
+  }
+}
+
 function cacheable(answer: ChatResponse): boolean {
   return answer.finishReason === 'stop' || answer.finishReason === 'tool-calls';
 }
@@ -498,6 +510,15 @@ async function serveJson(options: ServeOptions): Promise<void> {
     costUsd,
   });
   sendJson({ response, status: 200, body, headers });
+  notifyAnswered(core, {
+    context,
+    request: options.unprepared,
+    route,
+    deployment: result.deployment,
+    answer,
+    costUsd,
+    rejected: cascade.escalations,
+  });
   if (cacheable(answer)) {
     core.cache.store({
       context,
@@ -599,6 +620,15 @@ async function serveStream(options: ServeOptions): Promise<void> {
   const costUsd = settle(core, context, ending);
   response.end(renderer.end({ usage, costUsd }));
   const answer = accumulator.toResponse(usage);
+  notifyAnswered(core, {
+    context,
+    request: options.unprepared,
+    route,
+    deployment,
+    answer,
+    costUsd,
+    rejected: [],
+  });
   if (cacheable(answer)) {
     core.cache.store({
       context,

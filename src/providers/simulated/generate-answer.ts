@@ -146,7 +146,11 @@ export function generateAnswer(input: {
   const { properNouns, keywords } = promptKeywords(prompt);
   const limit = prompt.maxOutputTokens;
   const target = targetLength(input);
-  const context: JsonValueContext = { random, promptWords: [...properNouns, ...keywords], fillerWords: oneTokenWords() };
+  const context: JsonValueContext = {
+    random,
+    promptWords: [...properNouns, ...keywords],
+    fillerWords: oneTokenWords(),
+  };
 
   if (wantsToolCall(prompt)) {
     const tool = chooseTool(prompt, random);
