@@ -188,6 +188,8 @@ const routingSchema = z
       .object({
         /** JSONL file keeping the prompt of each answered request, joined with the ledger by request id. */
         prompt_log: z.string().optional(),
+        /** JSONL file of the outcomes learnt in service (feedback, judge scores, cascade rejections). */
+        outcome_log: z.string().default('./.tollgate/router-outcomes.jsonl'),
         /** Refit the learned router after this many new outcomes (feedback or judge scores). */
         retrain_every: z.number().int().positive().optional(),
         /** Outcome files (RouterBench CSV or outcome JSONL) every refit starts from. */

@@ -7,11 +7,14 @@ const ANSWERS: Record<string, { content: string; finish: string }> = {
   BADJSON: { content: '{"answer": "unterminated', finish: 'stop' },
   TRUNCATE: { content: 'The answer begins and then', finish: 'length' },
   JSONOK: { content: '{"answer": 42}', finish: 'stop' },
+  // Any request carrying the judge's instructions gets this verdict.
+  JUDGE: { content: '{"first": 7, "second": 9}', finish: 'stop' },
 };
 
 /**
  * An OpenAI-compatible upstream for tests whose answers are chosen by marker words in the prompt
- * (REFUSE, EMPTY, BADJSON, TRUNCATE, JSONOK; anything else gets a plain good answer). Every request
+ * (REFUSE, EMPTY, BADJSON, TRUNCATE, JSONOK; anything else gets a plain good answer), and a judge's
+ * request the verdict first 7/10, second 9/10. Every request
  * body is kept in `seen` for assertions.
  */
 export function createCannedOpenAiTransport(): HttpTransport & { seen: Record<string, unknown>[] } {
@@ -25,7 +28,8 @@ export function createCannedOpenAiTransport(): HttpTransport & { seen: Record<st
     const last = [...body.messages].reverse().find((message) => message.role === 'user');
     const text =
       typeof last?.content === 'string' ? last.content : (last?.content ?? []).map((part) => part.text ?? '').join('');
-    const marker = Object.keys(ANSWERS).find((word) => text.includes(word));
+    const judging = body.messages.some((message) => JSON.stringify(message.content).includes('impartial judge'));
+    const marker = judging ? 'JUDGE' : Object.keys(ANSWERS).find((word) => text.includes(word));
     const answer = marker
       ? (ANSWERS[marker] as { content: string; finish: string })
       : { content: 'Fine answer.', finish: 'stop' };

@@ -1,5 +1,6 @@
 import type { Runtime } from '../../gateway/create-runtime.js';
-import type { ChatRequest, ChatResponse } from '../../spec/index.js';
+import type { Deployment } from '../../gateway/deployment.js';
+import type { ChatRequest, ChatResponse, Usage } from '../../spec/index.js';
 import type { AttemptLog } from '../../stages/attempt/attempt-log.js';
 import type { FallbackResult } from '../../stages/attempt/run-fallback-chain.js';
 import type { RouteDecision } from '../../stages/route/route-decision.js';
@@ -31,8 +32,8 @@ export interface CascadeResult {
   /** The route that produced `result`, its reason extended with each escalation. */
   route: RouteDecision;
   request: ChatRequest;
-  /** Each escalation made: from which tier, why. */
-  escalations: { from: string; to: string; failure: AnswerFailure }[];
+  /** Each escalation made: from which tier, why, and the rejected answer's deployment and usage. */
+  escalations: { from: string; to: string; failure: AnswerFailure; deployment: Deployment; usage: Usage | undefined }[];
 }
 
 /**
@@ -67,7 +68,13 @@ export async function runCascade(input: RunCascadeInput): Promise<CascadeResult>
       break;
     }
     if (!next || next.route.tier === route.tier) break;
-    escalations.push({ from: route.tier, to: next.route.tier ?? target, failure });
+    escalations.push({
+      from: route.tier,
+      to: next.route.tier ?? target,
+      failure,
+      deployment: result.deployment,
+      usage: result.value.usage,
+    });
     visited.add(target);
     const reason = `${route.reason}; cascade: ${route.tier} answer ${failure} → ${target}`;
     const escalated = await input.run({ ...next.route, rule: route.rule, reason }, next.request);
