@@ -1,208 +1,170 @@
-// npm run bench:cache [-- --max 1000000]
-// Lookup latency of the semantic cache's index at 10k / 100k / 1M entries (HNSW vs brute force, with
-// recall@1 of HNSW against exact search), full SemanticCache lookups, and the local embedder's latency.
+// npm run bench:cache [-- --max 1000000] [-- --compare] [-- --samples 200]
+// The semantic cache's costs: the local embedder's latency, the gateway's added latency on a miss and
+// on a hit against a direct call to an instant mock, and ANN lookups at 10k / 100k / 1M entries
+// (HNSW vs brute force, recall@1) on real sentence embeddings. Needs the embeddings that
+// `npm run eval:cache` leaves in bench/results/ (real questions, not random vectors).
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import usearch from 'usearch';
 import { createLocalEmbedder } from '../../src/cache/embedders/create-local-embedder.js';
 import { SemanticCache } from '../../src/cache/semantic/semantic-cache.js';
-import { VectorIndex } from '../../src/cache/semantic/vector-index.js';
-import { createSeededRandom, loadMockPairs, PROJECT_ROOT } from './load-cache-data.js';
+import { DEFAULT_GRAPH_SETTINGS } from '../../src/cache/semantic/vector-index.js';
+import { loadMockPairs, PROJECT_ROOT } from './load-cache-data.js';
+import { measureGatewayLatency } from './measure-gateway-latency.js';
+import { type IndexMeasurement, measureIndex, measureJsExact, percentile } from './measure-index.js';
+import { createRealisticVectors, loadRealEmbeddings } from './realistic-vectors.js';
 
 const args = process.argv.slice(2);
-const maxArgument = args.indexOf('--max');
-const maxEntries = maxArgument >= 0 ? Number(args[maxArgument + 1]) : 1_000_000;
-const DIMENSIONS = 512;
-const random = createSeededRandom(42);
+const numberArgument = (name: string, fallback: number) => {
+  const position = args.indexOf(name);
+  return position >= 0 ? Number(args[position + 1]) : fallback;
+};
+const maxEntries = numberArgument('--max', 1_000_000);
+const samples = numberArgument('--samples', 200);
+const compare = args.includes('--compare');
+const QUERIES = 1000;
 
-function gaussian(): number {
-  return Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random());
-}
-
-function normalizeInPlace(vector: Float32Array): Float32Array {
-  let length = 0;
-  for (const value of vector) length += value * value;
-  length = Math.sqrt(length);
-  for (let index = 0; index < vector.length; index++) vector[index] = (vector[index] as number) / length;
-  return vector;
-}
-
-function randomUnit(): Float32Array {
-  const vector = new Float32Array(DIMENSIONS);
-  for (let index = 0; index < DIMENSIONS; index++) vector[index] = gaussian();
-  return normalizeInPlace(vector);
-}
-
-/** A paraphrase-like query: the source vector plus noise, at cosine ≈ `similarity` to it. */
-function perturb(source: Float32Array, similarity: number): Float32Array {
-  const noise = randomUnit();
-  const noiseWeight = Math.sqrt(1 - similarity * similarity);
-  const vector = new Float32Array(DIMENSIONS);
-  for (let index = 0; index < DIMENSIONS; index++) {
-    vector[index] = similarity * (source[index] as number) + noiseWeight * (noise[index] as number);
-  }
-  return normalizeInPlace(vector);
-}
-
-function percentile(samples: number[], share: number): number {
-  const sorted = [...samples].sort((left, right) => left - right);
-  return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? Number.NaN;
-}
-
-function time<T>(run: () => T): { result: T; ms: number } {
-  const started = performance.now();
-  const result = run();
-  return { result, ms: performance.now() - started };
-}
-
-const lines: string[] = ['# Semantic cache benchmark', ''];
+const lines: string[] = [];
 const log = (...lineList: string[]) => {
   for (const line of lineList) {
     console.log(line);
     lines.push(line);
   }
 };
-
-// 1. Embedding latency of the local model.
-{
-  const loaded = await (async () => {
-    const started = performance.now();
-    const embedder = await createLocalEmbedder();
-    return { embedder, ms: performance.now() - started };
-  })();
-  const texts = loadMockPairs()
-    .slice(0, 160)
-    .map((pair) => pair.similar);
-  await loaded.embedder.embed(texts.slice(0, 8)); // warm-up
-  const single: number[] = [];
-  for (const text of texts.slice(0, 100)) {
-    const started = performance.now();
-    await loaded.embedder.embed([text]);
-    single.push(performance.now() - started);
-  }
-  const batchStarted = performance.now();
-  await loaded.embedder.embed(texts);
-  const batchedPerText = (performance.now() - batchStarted) / texts.length;
-  log('## Local embedder (Universal Sentence Encoder Lite, WASM, in-process)', '');
-  log(`- model load: ${loaded.ms.toFixed(0)} ms`);
-  log(
-    `- one text per call: p50 ${percentile(single, 0.5).toFixed(1)} ms, p99 ${percentile(single, 0.99).toFixed(1)} ms`,
-  );
-  log(`- batches of 32: ${batchedPerText.toFixed(1)} ms per text`);
-  log('');
-}
-
 const resultsDirectory = join(PROJECT_ROOT, 'bench', 'results');
 mkdirSync(resultsDirectory, { recursive: true });
-/** Writes what is measured so far, so a long run leaves its early sections even if stopped. */
-function saveResults(): void {
-  writeFileSync(join(resultsDirectory, 'cache-bench.md'), `${lines.join('\n')}\n`);
-}
+/** Writes what is measured so far, so that a long run leaves its early sections even if stopped. */
+const save = () => writeFileSync(join(resultsDirectory, 'cache-bench.md'), `${lines.join('\n')}\n`);
+const fixed = (value: number, digits = 3) => value.toFixed(digits);
 
-async function measureIndex(size: number): Promise<void> {
-  const matrix = new Float32Array(size * DIMENSIONS);
-  for (let row = 0; row < size; row++) matrix.set(randomUnit(), row * DIMENSIONS);
-  const index = new VectorIndex({ dimensions: DIMENSIONS, exactUpTo: 0 });
-  const build = time(() => {
-    const chunk = 50_000;
-    for (let start = 0; start < size; start += chunk) {
-      const entries = [];
-      for (let row = start; row < Math.min(size, start + chunk); row++) {
-        entries.push({ key: row, vector: matrix.subarray(row * DIMENSIONS, (row + 1) * DIMENSIONS) });
-      }
-      index.addBatch(entries);
-    }
-  });
-  const queryCount = 2000;
-  const queries = Array.from({ length: queryCount }, () => {
-    const row = Math.floor(random() * size);
-    return perturb(matrix.subarray(row * DIMENSIONS, (row + 1) * DIMENSIONS), 0.9);
-  });
-  for (const query of queries.slice(0, 100)) index.search(query, 4); // warm-up
-  const annTimes: number[] = [];
-  const annTop: number[] = [];
-  for (const query of queries) {
-    const { result, ms } = time(() => index.search(query, 4));
-    annTimes.push(ms);
-    annTop.push(result[0]?.key ?? -1);
-  }
-  // Brute force: usearch's native SIMD exact search (JS loops are ~3x slower); fewer queries when huge.
-  const exactCount = size >= 1_000_000 ? 100 : size >= 100_000 ? 300 : 1000;
-  const exactTimes: number[] = [];
-  let agree = 0;
-  for (let position = 0; position < exactCount; position++) {
-    const query = queries[position] as Float32Array;
-    const { result, ms } = time(() => usearch.exactSearch(matrix, query, DIMENSIONS, 1, usearch.MetricKind.IP));
-    exactTimes.push(ms);
-    if (Number(result.keys[0]) === annTop[position]) agree++;
-  }
-  log(
-    `| ${size.toLocaleString('en')} | ${(build.ms / 1000).toFixed(1)} | ${percentile(annTimes, 0.5).toFixed(3)} / ${percentile(annTimes, 0.99).toFixed(3)} | ${(agree / exactCount).toFixed(3)} (${exactCount} queries) | ${percentile(exactTimes, 0.5).toFixed(2)} / ${percentile(exactTimes, 0.99).toFixed(2)} | usearch exactSearch |`,
-  );
-  if (size === 10_000) {
-    const jsExact = new VectorIndex({ dimensions: DIMENSIONS, exactUpTo: size });
-    for (let row = 0; row < size; row++) jsExact.add(row, matrix.subarray(row * DIMENSIONS, (row + 1) * DIMENSIONS));
-    const jsTimes = queries.slice(0, 300).map((query) => time(() => jsExact.search(query, 4)).ms);
-    log(
-      `| 10,000 | — | — | — | ${percentile(jsTimes, 0.5).toFixed(2)} / ${percentile(jsTimes, 0.99).toFixed(2)} | VectorIndex exact mode (JS) |`,
-    );
-  }
-}
-
-saveResults();
-
-// 2. Index lookups on random unit vectors.
-log('## Index lookups (512-d random unit vectors; queries are noisy copies of stored vectors at cosine ≈ 0.9)', '');
 log(
-  '| entries | build HNSW (s) | HNSW p50 / p99 (ms) | recall@1 HNSW vs exact | brute force p50 / p99 (ms) | brute force kind |',
+  '# Semantic cache benchmark',
+  '',
+  `\`npm run bench:cache -- ${args.join(' ')}\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} cores shared with other work (load average at start ${loadavg()
+    .map((load) => load.toFixed(1))
+    .join(' / ')}): percentiles include that noise.`,
+  '',
 );
-log('| --- | --- | --- | --- | --- | --- |');
-for (const size of [10_000, 100_000].filter((size) => size <= maxEntries)) {
-  await measureIndex(size);
-  saveResults();
+
+// 1. The local embedder.
+{
+  const started = performance.now();
+  const embedder = await createLocalEmbedder();
+  const loadMs = performance.now() - started;
+  const texts = loadMockPairs()
+    .slice(0, 96)
+    .map((pair) => pair.similar);
+  await embedder.embed(texts.slice(0, 8));
+  const single: number[] = [];
+  for (const text of texts.slice(0, 50)) {
+    const begun = performance.now();
+    await embedder.embed([text]);
+    single.push(performance.now() - begun);
+  }
+  const batchStarted = performance.now();
+  await embedder.embed(texts.slice(0, 64));
+  const batched = (performance.now() - batchStarted) / 64;
+  log(
+    '## Local embedder (Universal Sentence Encoder Lite, TensorFlow.js WASM, in-process)',
+    '',
+    '| model load (ms) | one text per call p50 / p99 (ms) | per text in batches of 32 (ms) |',
+    '| --- | --- | --- |',
+    `| ${loadMs.toFixed(0)} | ${fixed(percentile(single, 0.5), 1)} / ${fixed(percentile(single, 0.99), 1)} | ${fixed(batched, 1)} |`,
+    '',
+  );
+  save();
+}
+
+// 2. What the cache adds to a request, end to end through HTTP.
+{
+  const rows = await measureGatewayLatency({ samples });
+  const direct = rows[0];
+  log(
+    `## Gateway latency with the cache on (${samples} sequential requests per row, 127.0.0.1, ledger off)`,
+    '',
+    '| path | p50 (ms) | p99 (ms) | p50 vs direct (ms) | x-tollgate-cache |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map(
+      (row) =>
+        `| ${row.path} | ${fixed(row.p50, 2)} | ${fixed(row.p99, 2)} | ${row === direct ? '—' : `${row.p50 - (direct?.p50 ?? 0) >= 0 ? '+' : ''}${fixed(row.p50 - (direct?.p50 ?? 0), 2)}`} | ${row.cacheStatus || '—'} |`,
+    ),
+    '',
+    `Target: a hit answered faster than a direct call plus 5 ms (${fixed((direct?.p50 ?? 0) + 5, 2)} ms at p50).`,
+    '',
+  );
+  save();
+}
+
+// 3. ANN lookups on real embeddings.
+const real = loadRealEmbeddings();
+log(
+  `## Index lookups (${real.length.toLocaleString('en')} real USE-lite embeddings of Quora and GPTCache questions, then synthetic neighbours of them; ${QUERIES} held-out real questions as queries, top-4)`,
+  '',
+  'Build: one multi-threaded usearch batch insertion per 100k rows (as after a restart or a Redis resync). Brute force: usearch `exactSearch`, native SIMD, one thread.',
+  '',
+  '| entries | real rows | settings | build wall / CPU (s) | ANN p50 / p99 (ms) | ANN CPU p50 / p99 (ms) | recall@1 vs exact | brute force p50 / p99 (ms) | memory while building (MB) |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+);
+const row = (measured: IndexMeasurement, realRows: number) =>
+  log(
+    `| ${measured.size.toLocaleString('en')} | ${realRows.toLocaleString('en')} | ${measured.settings} | ${fixed(measured.buildSeconds, 1)} / ${fixed(measured.buildCpuSeconds, 1)} | ${fixed(measured.annP50)} / ${fixed(measured.annP99)} | ${fixed(measured.annCpuP50)} / ${fixed(measured.annCpuP99)} | ${fixed(measured.recallAt1)} (${measured.recallQueries} queries) | ${fixed(measured.bruteP50, 2)} / ${fixed(measured.bruteP99, 2)} | ${measured.memoryMb.toFixed(0)} |`,
+  );
+const previousDefaults = { connectivity: 16, expansionAdd: 128, expansionSearch: 64, quantization: 'f32' } as const;
+let jsExact: { p50: number; p99: number } | undefined;
+for (const size of [10_000, 100_000, 1_000_000].filter((size) => size <= maxEntries)) {
+  const vectors = createRealisticVectors({ size, queryCount: QUERIES, real });
+  const bruteQueries = size >= 1_000_000 ? 200 : QUERIES;
+  row(measureIndex({ vectors, settings: DEFAULT_GRAPH_SETTINGS, bruteQueries }), vectors.realRows);
+  const previousDiffers = JSON.stringify(previousDefaults) !== JSON.stringify(DEFAULT_GRAPH_SETTINGS);
+  if (compare && size === 100_000 && previousDiffers) {
+    row(measureIndex({ vectors, settings: previousDefaults, bruteQueries }), vectors.realRows);
+  }
+  if (size === 10_000) jsExact = measureJsExact(vectors, 300);
+  save();
 }
 log('');
-
-// 3. Full SemanticCache lookups (scope key, HNSW, threshold, verifier, value fetch); vectors given, so no embedding.
-log('## SemanticCache.lookup end to end (memory store, vector given: no embedding)', '');
-log('| entries | lookup p50 / p99 (ms) | hit rate |');
-log('| --- | --- | --- |');
-for (const size of [10_000, 100_000].filter((size) => size <= maxEntries)) {
-  const cache = new SemanticCache<string>({
-    embedder: { id: 'bench', dimensions: DIMENSIONS, embed: async () => [] },
-    maxEntries: size,
-  });
-  const scope = { tenant: 'bench', modelTier: 'fast' };
-  const stored: { text: string; vector: Float32Array }[] = [];
-  for (let row = 0; row < size; row++) {
-    const entry = { text: `question number ${row} about topic ${row % 97}`, vector: randomUnit() };
-    stored.push(entry);
-    await cache.store({ scope, text: entry.text, value: `answer ${row}`, vector: entry.vector });
-  }
-  const times: number[] = [];
-  let hits = 0;
-  for (let round = 0; round < 2000; round++) {
-    const source = stored[Math.floor(random() * size)] as { text: string; vector: Float32Array };
-    const started = performance.now();
-    const result = await cache.lookup({ scope, text: source.text, vector: perturb(source.vector, 0.95) });
-    times.push(performance.now() - started);
-    if (result.hit) hits++;
-  }
+if (jsExact !== undefined) {
   log(
-    `| ${size.toLocaleString('en')} | ${percentile(times, 0.5).toFixed(3)} / ${percentile(times, 0.99).toFixed(3)} | ${(hits / 2000).toFixed(3)} |`,
+    `The index's own exact mode (a JS loop, used up to 256 entries per scope) over 10,000 entries: p50 ${fixed(jsExact.p50, 2)} / p99 ${fixed(jsExact.p99, 2)} ms.`,
+    '',
   );
 }
-log('');
-saveResults();
 
-// 4. The 1M case last: building its graph is the slowest step (single-digit minutes to half an hour, by core count).
-if (maxEntries >= 1_000_000) {
-  log('## Index lookups at 1M entries (same setup as above)', '');
+// 4. A whole SemanticCache lookup (scope, ANN, threshold, verifier, value fetch), vector given.
+{
   log(
-    '| entries | build HNSW (s) | HNSW p50 / p99 (ms) | recall@1 HNSW vs exact | brute force p50 / p99 (ms) | brute force kind |',
+    '## SemanticCache.lookup end to end (memory store, vector given: no embedding)',
+    '',
+    '| entries | lookup p50 / p99 (ms) |',
+    '| --- | --- |',
   );
-  log('| --- | --- | --- | --- | --- | --- |');
-  await measureIndex(1_000_000);
-  saveResults();
+  for (const size of [10_000, 100_000].filter((size) => size <= maxEntries)) {
+    const vectors = createRealisticVectors({ size, queryCount: QUERIES, real });
+    const cache = new SemanticCache<string>({
+      embedder: { id: 'bench', dimensions: vectors.dimensions, embed: async () => [] },
+      maxEntries: size,
+    });
+    const scope = { tenant: 'bench', modelTier: 'fast' };
+    for (let index = 0; index < size; index++) {
+      const offset = index * vectors.dimensions;
+      await cache.store({
+        scope,
+        text: `stored question number ${index}`,
+        value: `answer ${index}`,
+        vector: vectors.matrix.slice(offset, offset + vectors.dimensions),
+      });
+    }
+    const times: number[] = [];
+    for (const [position, vector] of vectors.queries.entries()) {
+      const begun = performance.now();
+      await cache.lookup({ scope, text: `asked question number ${position}`, vector });
+      times.push(performance.now() - begun);
+    }
+    log(`| ${size.toLocaleString('en')} | ${fixed(percentile(times, 0.5))} / ${fixed(percentile(times, 0.99))} |`);
+    await cache.close();
+    save();
+  }
+  log('');
 }
+save();
 console.error('wrote bench/results/cache-bench.md');

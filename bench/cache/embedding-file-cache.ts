@@ -41,6 +41,11 @@ export class EmbeddingFileCache {
     return this.vectors.size;
   }
 
+  /** Every cached vector, in the order they were embedded. */
+  values(): Float32Array[] {
+    return [...this.vectors.values()];
+  }
+
   /** The cached vector of a text embedded before. */
   get(text: string): Float32Array | undefined {
     return this.vectors.get(text);
