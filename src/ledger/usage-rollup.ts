@@ -32,7 +32,9 @@ export const ROLLUP_KEYS: readonly { column: string; source: string }[] = [
 
 /** One summed column of the rollup, with the aggregate over `ledger_requests` that fills it. */
 export interface RollupSum {
+  /** The rollup column. */
   column: string;
+  /** The aggregate over `ledger_requests` rows that fills it (`SUM(…)` or `COUNT(*)`). */
   source: string;
 }
 
