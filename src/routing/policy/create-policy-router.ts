@@ -168,30 +168,27 @@ export function createPolicyRouter(options: { config: RoutingConfig; learned?: L
       }
     }
 
-    const candidates = usable(chosen)
+    const inConfigOrder = usable(chosen);
+    const byCost = inConfigOrder
       .map((deployment, position) => ({
         deployment,
         position,
         cost: expectedCost(deployment, inputTokens, outputTokens),
       }))
-      .sort(
-        (a, b) =>
-          Number(latency.isDemoted(a.deployment.id)) - Number(latency.isDemoted(b.deployment.id)) ||
-          a.cost - b.cost ||
-          a.position - b.position,
-      )
+      .sort((a, b) => a.cost - b.cost || a.position - b.position)
       .map(({ deployment }) => deployment);
+    // Stable: demoted endpoints move behind the others, in cost order among themselves.
+    const demoted = byCost.filter((deployment) => latency.isDemoted(deployment.id));
+    const candidates = [...byCost.filter((deployment) => !latency.isDemoted(deployment.id)), ...demoted];
     const slow = chosen.deployments.filter((deployment) => eligible(deployment) && !fast(deployment));
     if (slow.length > 0 && candidates.length > 0 && !nearestUsed) {
       rule = 'latency';
       reasons.push(`latency budget ${latencyBudget} ms skips ${slow.map((deployment) => deployment.id).join(', ')}`);
     }
-    const inConfigOrder = usable(chosen)[0];
-    if (inConfigOrder && candidates[0] !== inConfigOrder && latency.isDemoted(inConfigOrder.id)) {
+    if (candidates[0] !== byCost[0]) {
       rule = 'latency';
-      const demoted = candidates.filter((deployment) => latency.isDemoted(deployment.id));
       reasons.push(`below output-speed floor, tried last: ${demoted.map((deployment) => deployment.id).join(', ')}`);
-    } else if (candidates.length > 1 && candidates[0] !== inConfigOrder) {
+    } else if (candidates.length > 1 && byCost[0] !== inConfigOrder[0]) {
       // Cost names the route only when nothing weightier (budget, latency) moved it.
       if (rule === 'complexity') rule = 'cost';
       reasons.push(`cheapest first: ${candidates[0]?.id}`);
