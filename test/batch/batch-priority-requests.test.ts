@@ -7,7 +7,7 @@ import { createBudgetWebhookSender } from '../../src/budgets/send-budget-webhook
 import type { BudgetConfig } from '../../src/config/config-schema.js';
 import { createLogger } from '../../src/logging/create-logger.js';
 import { createMemorySharedState } from '../../src/shared-state/memory-shared-state.js';
-import { type BatchTestGateway, startBatchGateway } from './start-batch-gateway.js';
+import { type BatchTestGateway, startBatchGateway, waitFor } from './start-batch-gateway.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -40,7 +40,7 @@ describe('single x-tollgate-priority: batch requests on the mounted lane', () =>
     before(async () => {
       harness = await startBatchGateway({
         simulation: {},
-        config: slowConfig(600, { concurrency: 1, min_concurrency: 0, queue_timeout_ms: 10_000 }),
+        config: slowConfig(2_500, { concurrency: 1, min_concurrency: 0, queue_timeout_ms: 10_000 }),
       });
       client = new OpenAI({ baseURL: `${harness.url}/v1`, apiKey: 'unused', maxRetries: 0 });
     });
@@ -52,17 +52,24 @@ describe('single x-tollgate-priority: batch requests on the mounted lane', () =>
         finished.push('interactive');
         return answer;
       });
-      // Let the interactive request reach the gateway before the batch one.
-      await new Promise((resolve) => setTimeout(resolve, 150));
-      assert.equal(harness.lane.load.inFlight, 1, 'the interactive request is counted as interactive load');
+      // The interactive request is in the gateway (its first token takes 2.5 s) before the batch one is sent.
+      await waitFor(
+        async () => harness.lane.load.inFlight,
+        (inFlight) => inFlight === 1,
+        { what: 'the interactive request to be counted as interactive load', intervalMs: 10 },
+      );
       const queued = client.chat.completions
         .create(question('batch'), { headers: { 'x-tollgate-priority': 'batch' } })
         .then((answer) => {
           finished.push('batch');
           return answer;
         });
-      await new Promise((resolve) => setTimeout(resolve, 150));
-      assert.equal(harness.lane.capacity.queued, 1, 'the batch request waits for a slot instead of being refused');
+      await waitFor(
+        async () => harness.lane.capacity.queued,
+        (queued) => queued === 1,
+        { what: 'the batch request to wait for a slot instead of being refused', intervalMs: 10 },
+      );
+      assert.equal(finished.length, 0, 'the interactive request was still running while the batch one waited');
       const [first, second] = await Promise.all([interactive, queued]);
       assert.deepEqual(finished, ['interactive', 'batch']);
       assert.ok(first.choices[0]?.message.content);
