@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { sampleRequest } from '../../src/ledger/__fixtures__/sample-records.js';
 import { SqliteLedgerStore } from '../../src/ledger/sqlite-ledger-store.js';
-import { HEAD_TOKENS } from '../../src/replay/trace/filler-text.js';
+import { fillerParts, HEAD_TOKENS } from '../../src/replay/trace/filler-text.js';
 import { parseAzureTrace } from '../../src/replay/trace/read-azure-trace.js';
 import { ledgerTrace, parseLedgerJsonl, readLedgerTrace } from '../../src/replay/trace/read-ledger-trace.js';
 import { DEFAULT_PREFIX_DELIMITER, parseMooncakeTrace } from '../../src/replay/trace/read-mooncake-trace.js';
@@ -13,6 +13,8 @@ import { parseOpenAiJsonl } from '../../src/replay/trace/read-openai-jsonl.js';
 import { parseRouterBenchPrompts, routerBenchTrace } from '../../src/replay/trace/read-routerbench-trace.js';
 import { detectTraceFormat } from '../../src/replay/trace/read-trace.js';
 import type { ChatBody } from '../../src/replay/trace/trace-request.js';
+import { detectTaskType } from '../../src/routing/classify/detect-task-type.js';
+import { scoreComplexity } from '../../src/routing/classify/score-complexity.js';
 import { countTextTokens } from '../../src/tokens/count-tokens.js';
 
 type Part = { type: string; text: string };
@@ -102,6 +104,22 @@ describe('Azure token-count trace', () => {
     const [a, b] = trace.requests.map((request) => userParts(request.body()));
     assert.notEqual(a?.[0], b?.[0]);
     assert.equal(countTextTokens(a?.[0] ?? ''), HEAD_TOKENS);
+  });
+
+  test('filler carries no task signal: the complexity classifier sees its length only', () => {
+    for (const tokens of [50, 600, 4_000]) {
+      const text = fillerParts({ tokens, seed: tokens }).join('');
+      const score = scoreComplexity({ text });
+      assert.deepEqual(
+        score.drivers.map((driver) => driver.feature),
+        ['length'],
+        `${tokens} tokens: ${JSON.stringify(score.drivers)}`,
+      );
+      assert.equal(detectTaskType(text).taskType, 'chat');
+      // About as many characters per token as English text, so length estimated from characters holds.
+      assert.ok(text.length / tokens < 5.2, `${(text.length / tokens).toFixed(2)} characters per token`);
+      assert.equal(countTextTokens(text), tokens);
+    }
   });
 
   test('rejects another header', () => {

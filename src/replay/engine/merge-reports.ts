@@ -1,5 +1,6 @@
 import { GatewayError } from '../../spec/index.js';
 import type { ReplayReport, VariantResult } from './replay-report.js';
+import { summariseLatencies } from './variant-collector.js';
 
 function addCounts(into: Record<string, number>, from: Record<string, number>, weight = 1): void {
   for (const [key, value] of Object.entries(from)) into[key] = (into[key] ?? 0) + value * weight;
@@ -14,7 +15,13 @@ function normalise(counts: Record<string, number>): Record<string, number> {
   );
 }
 
-function mergeVariant(parts: readonly VariantResult[]): VariantResult {
+/**
+ * Adds up one configuration's results over disjoint parts of a trace replayed apart: totals add, shares
+ * are re-weighted, cumulative costs add bucket by bucket (the parts share bucket ends). Latency
+ * percentiles are exact when every request's latency is given, else the request-weighted mean of the
+ * parts' (close for similar parts). Cost per token and saving are left for the caller to recompute.
+ */
+export function mergeVariantResults(parts: readonly VariantResult[], latenciesMs?: readonly number[]): VariantResult {
   const first = parts[0] as VariantResult;
   const sum = (read: (part: VariantResult) => number): number => parts.reduce((total, part) => total + read(part), 0);
   const requests = sum((part) => part.requests);
@@ -58,12 +65,13 @@ function mergeVariant(parts: readonly VariantResult[]): VariantResult {
       rejected: sum((part) => part.budget.rejected),
       crossings: parts.flatMap((part) => part.budget.crossings),
     },
-    // Percentiles of parts do not combine exactly; their request-weighted mean is close for similar parts.
-    latencyMs: {
-      mean: weighted((part) => part.latencyMs.mean),
-      p50: weighted((part) => part.latencyMs.p50),
-      p95: weighted((part) => part.latencyMs.p95),
-    },
+    latencyMs: latenciesMs
+      ? summariseLatencies(latenciesMs)
+      : {
+          mean: weighted((part) => part.latencyMs.mean),
+          p50: weighted((part) => part.latencyMs.p50),
+          p95: weighted((part) => part.latencyMs.p95),
+        },
     cumulativeCostUsd: first.cumulativeCostUsd.map((_, bucket) => sum((part) => part.cumulativeCostUsd[bucket] ?? 0)),
   };
   if (parts.every((part) => part.quality)) {
@@ -92,7 +100,9 @@ export function mergeReports(
   if (!first) throw new GatewayError({ code: 'invalid_request', message: 'Nothing to merge' });
   const names = first.variants.map((variant) => variant.name);
   const variants = names.map((name) =>
-    mergeVariant(reports.map((report) => report.variants.find((variant) => variant.name === name) as VariantResult)),
+    mergeVariantResults(
+      reports.map((report) => report.variants.find((variant) => variant.name === name) as VariantResult),
+    ),
   );
   const trafficTokens = reports.reduce((sum, report) => sum + report.trafficTokens, 0);
   const baselineCost = variants.find((variant) => variant.name === 'baseline')?.costUsd ?? 0;

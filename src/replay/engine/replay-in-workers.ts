@@ -1,9 +1,10 @@
-import { fork } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { GatewayError } from '../../spec/index.js';
 import type { TraceSource } from '../trace/read-trace.js';
+import type { KnownVectors } from './create-shared-embedder.js';
 import type { LaneOutcome, SeededVariant } from './replay-lanes.js';
-import type { ReplayWorkerData, ReplayWorkerMessage } from './replay-worker.js';
+import type { ReplayWorkerData, ReplayWorkerMessage, ReplayWorkerRequest } from './replay-worker.js';
 
 /** The worker module, and the Node flags it needs: tsx's loader when running the TypeScript sources. */
 function workerEntry(): { path: string; execArgv: string[] } {
@@ -13,58 +14,144 @@ function workerEntry(): { path: string; execArgv: string[] } {
   return { path, execArgv: fromSource && !hasLoader ? [...process.execArgv, '--import', 'tsx'] : process.execArgv };
 }
 
-function runWorker(options: {
-  data: ReplayWorkerData;
-  onProgress: (done: number, atMs: number) => void;
-}): Promise<LaneOutcome[]> {
-  const { path, execArgv } = workerEntry();
-  return new Promise((resolve, reject) => {
-    const child = fork(path, [], { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-    let outcome: LaneOutcome[] | undefined;
-    let failure: Error | undefined;
-    child.on('message', (message: ReplayWorkerMessage) => {
-      if (message.type === 'progress') options.onProgress(message.done, message.atMs);
-      else if (message.type === 'done') outcome = message.outcomes;
-      else failure = new GatewayError({ code: 'internal', message: `replay worker failed: ${message.message}` });
+/** One worker process, asked for one thing at a time. */
+class WorkerProcess {
+  private readonly child: ChildProcess;
+  private pending:
+    | {
+        resolve: (message: ReplayWorkerMessage) => void;
+        reject: (error: Error) => void;
+        onMessage: (message: ReplayWorkerMessage) => void;
+      }
+    | undefined;
+  private failure: Error | undefined;
+
+  constructor() {
+    const { path, execArgv } = workerEntry();
+    // Advanced serialisation sends the embedding phase's Float32Arrays as bytes, not JSON.
+    this.child = fork(path, [], { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' });
+    this.child.on('message', (message: ReplayWorkerMessage) => {
+      const pending = this.pending;
+      if (!pending) return;
+      if (message.type === 'error') {
+        this.pending = undefined;
+        pending.reject(new GatewayError({ code: 'internal', message: `replay worker failed: ${message.message}` }));
+      } else if (message.type === 'embedded' || message.type === 'done') {
+        this.pending = undefined;
+        pending.resolve(message);
+      } else {
+        pending.onMessage(message);
+      }
     });
-    child.on('error', (error) => {
-      failure ??= error;
+    this.child.on('error', (error) => {
+      this.failure ??= error;
     });
-    child.on('exit', (code) => {
-      if (outcome) resolve(outcome);
-      else reject(failure ?? new GatewayError({ code: 'internal', message: `replay worker exited with code ${code}` }));
+    this.child.on('exit', (code) => {
+      const pending = this.pending;
+      this.pending = undefined;
+      pending?.reject(
+        this.failure ?? new GatewayError({ code: 'internal', message: `replay worker exited with code ${code}` }),
+      );
     });
-    child.send(options.data);
-  });
+  }
+
+  ask(request: ReplayWorkerRequest, onMessage: (message: ReplayWorkerMessage) => void): Promise<ReplayWorkerMessage> {
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject, onMessage };
+      this.child.send(request);
+    });
+  }
+
+  stop(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
+  }
+}
+
+/** What one worker process replays: configurations, over the whole trace or a slice of it. */
+export interface WorkerTask {
+  variants: SeededVariant[];
+  /** Positions of the trace's requests (`to` exclusive); default all. */
+  range?: { from: number; to: number };
+}
+
+/** Options for {@link replayInWorkers}. */
+export interface ReplayInWorkersOptions {
+  source: TraceSource;
+  tasks: WorkerTask[];
+  bucketEndsMs: number[];
+  prefetch: number;
+  /**
+   * Prompts the semantic cache will embed: split among all the workers and embedded first, in
+   * parallel, then handed to each task with a semantic cache, so that the one or two processes holding
+   * those configurations do not embed every prompt alone.
+   */
+  embedTexts?: string[];
+  /** Told how many of `embedTexts` are embedded. */
+  onEmbedProgress?: (done: number) => void;
+  /** Told after progress in any task: requests done so far and the virtual time reached, per task. */
+  onProgress: (progress: readonly { done: number; atMs: number }[]) => void;
 }
 
 /**
- * Replays groups of configurations in worker processes, one group per process, each reading the trace
- * again from its source: the configurations are independent (own gateway, clock, caches and budgets),
- * so they run on separate cores. Outcomes come back in the order of `groups`, flattened.
+ * Replays tasks in worker processes, one task per process, each reading the trace again from its
+ * source: configurations are independent (own gateway, clock, caches and budgets), and so are slices
+ * of a trace whose requests are, so they run on separate cores. Returns each task's outcomes, in task
+ * order, and the CPU time of the processes.
  */
-export async function replayInWorkers(options: {
-  source: TraceSource;
-  groups: SeededVariant[][];
-  bucketEndsMs: number[];
-  prefetch: number;
-  onProgress: (done: number, atMs: number) => void;
-}): Promise<LaneOutcome[]> {
-  const progress = options.groups.map(() => ({ done: 0, atMs: 0 }));
-  const report = (): void => {
-    const slowest = progress.reduce((low, entry) => (entry.done < low.done ? entry : low));
-    options.onProgress(slowest.done, slowest.atMs);
-  };
-  const results = await Promise.all(
-    options.groups.map((variants, index) =>
-      runWorker({
-        data: { source: options.source, variants, bucketEndsMs: options.bucketEndsMs, prefetch: options.prefetch },
-        onProgress: (done, atMs) => {
-          progress[index] = { done, atMs };
-          report();
-        },
+export async function replayInWorkers(
+  options: ReplayInWorkersOptions,
+): Promise<{ outcomes: LaneOutcome[][]; cpuMs: number }> {
+  const workers = options.tasks.map(() => new WorkerProcess());
+  try {
+    let known: KnownVectors[] | undefined;
+    const texts = options.embedTexts ?? [];
+    if (texts.length > 0) {
+      const share = Math.ceil(texts.length / workers.length);
+      const done = workers.map(() => 0);
+      known = await Promise.all(
+        workers.map(async (worker, index) => {
+          const part = texts.slice(index * share, (index + 1) * share);
+          const reply = await worker.ask({ type: 'embed', texts: part }, (message) => {
+            if (message.type !== 'embed-progress') return;
+            done[index] = message.done;
+            options.onEmbedProgress?.(done.reduce((sum, value) => sum + value, 0));
+          });
+          return { texts: part, vectors: reply.type === 'embedded' ? reply.vectors : [] };
+        }),
+      );
+    }
+    const progress = options.tasks.map(() => ({ done: 0, atMs: 0 }));
+    const replies = await Promise.all(
+      workers.map((worker, index) => {
+        const task = options.tasks[index] as WorkerTask;
+        const semantic = task.variants.some(
+          ({ variant }) => variant.config.cache.enabled && variant.config.cache.semantic.enabled,
+        );
+        const data: ReplayWorkerData = {
+          source: options.source,
+          variants: task.variants,
+          bucketEndsMs: options.bucketEndsMs,
+          prefetch: options.prefetch,
+          ...(task.range ? { range: task.range } : {}),
+          ...(semantic && known ? { known } : {}),
+        };
+        return worker.ask({ type: 'replay', data }, (message) => {
+          if (message.type !== 'progress') return;
+          progress[index] = { done: message.done, atMs: message.atMs };
+          options.onProgress(progress);
+        });
       }),
-    ),
-  );
-  return results.flat();
+    );
+    const outcomes: LaneOutcome[][] = [];
+    let cpuMs = 0;
+    for (const reply of replies) {
+      if (reply.type !== 'done')
+        throw new GatewayError({ code: 'internal', message: 'a replay worker did not finish' });
+      outcomes.push(reply.outcomes);
+      cpuMs += reply.cpuMs;
+    }
+    return { outcomes, cpuMs };
+  } finally {
+    for (const worker of workers) worker.stop();
+  }
 }

@@ -1,7 +1,6 @@
 import { createBudgetLayer } from '../../budgets/create-budget-layer.js';
 import type { BudgetWebhookSender } from '../../budgets/send-budget-webhook.js';
 import { createCacheLayer, type GatewayCacheLayer } from '../../cache/create-cache-layer.js';
-import { createLocalEmbedder } from '../../cache/embedders/create-local-embedder.js';
 import type { Embedder } from '../../cache/embedders/embedder.js';
 import type { ConfigFile } from '../../config/config-schema.js';
 import { createGateway, type Gateway } from '../../gateway/create-gateway.js';
@@ -10,7 +9,7 @@ import { createSeededRandom } from '../../providers/simulated/create-seeded-rand
 import { createMemorySharedState } from '../../shared-state/memory-shared-state.js';
 import type { BudgetLayer } from '../../stages/budget/budget-layer.js';
 import type { TraceRequest } from '../trace/trace-request.js';
-import { createSharedEmbedder, type SharedEmbedder } from './create-shared-embedder.js';
+import { createSharedEmbedder, type KnownVectors, type SharedEmbedder } from './create-shared-embedder.js';
 import { injectRequest } from './inject-request.js';
 import type { VariantResult } from './replay-report.js';
 import type { ReplayVariant } from './replay-variants.js';
@@ -25,12 +24,12 @@ export interface SeededVariant {
 
 /** What replaying one configuration produced. */
 export interface LaneOutcome {
-  /** CPU time of the process that replayed it, ms (the same for every configuration of one process). */
-  processCpuMs?: number;
   /** Totals, without the columns compared with the baseline (see `finaliseResults`). */
   result: VariantResult;
   /** Input + output tokens this configuration sent and received. */
   trafficTokens: number;
+  /** Each request's simulated latency, ms, in arrival order: slices of a trace replayed apart merge exactly. */
+  latenciesMs: number[];
 }
 
 /** Options for {@link replayVariants}. */
@@ -44,6 +43,8 @@ export interface ReplayVariantsOptions {
   embedder?: Embedder;
   /** Requests whose prompts are embedded ahead, in one batch (0: none). */
   prefetch: number;
+  /** Vectors computed ahead by the same model (the embedding phase of a replay in worker processes). */
+  known?: readonly KnownVectors[];
   /** Told after each request: how many are done, and the virtual time reached. */
   onProgress?: (done: number, atMs: number) => void;
 }
@@ -117,9 +118,7 @@ function requestHeaders(request: TraceRequest, requestId: string): Record<string
   return { ...request.headers, ...headers };
 }
 
-async function replayOne(lane: Lane, request: TraceRequest): Promise<void> {
-  const body = request.body();
-  body.model = lane.variant.model;
+async function replayOne(lane: Lane, request: TraceRequest, body: string): Promise<void> {
   const requestId = `replay-${lane.variant.name}-${request.index}`;
   lane.clock.setTime(request.atMs);
   const response = await injectRequest({
@@ -127,7 +126,7 @@ async function replayOne(lane: Lane, request: TraceRequest): Promise<void> {
     method: 'POST',
     path: '/v1/chat/completions',
     headers: requestHeaders(request, requestId),
-    body: JSON.stringify(body),
+    body,
   });
   const latencyMs = lane.clock.now() - request.atMs;
   // Answers are stored in the background; a real next request arrives after they land.
@@ -135,14 +134,30 @@ async function replayOne(lane: Lane, request: TraceRequest): Promise<void> {
   lane.collector.record({ requestId, request, response, latencyMs });
 }
 
+/** The request body as each configuration sends it (only `model` differs), built and serialised once per model. */
+function bodiesByModel(request: TraceRequest, lanes: readonly Lane[]): Map<string, string> {
+  const body = request.body();
+  const bodies = new Map<string, string>();
+  for (const lane of lanes) {
+    if (bodies.has(lane.variant.model)) continue;
+    body.model = lane.variant.model;
+    bodies.set(lane.variant.model, JSON.stringify(body));
+  }
+  return bodies;
+}
+
 /**
  * The text the semantic cache embeds for a request (its last user message, parts joined by newlines),
  * to embed it ahead of time; a mismatch only means the cache embeds it itself when it gets there.
+ * Empty for requests whose prompts the semantic cache never sees.
  */
-function lastUserText(request: TraceRequest): string {
+export function lastUserText(request: TraceRequest): string {
+  const directive = request.headers?.['x-tollgate-cache'];
+  if (directive === 'off' || directive === 'exact-only') return '';
   const messages = (request.body().messages ?? []) as { role?: unknown; content?: unknown }[];
   const last = messages.at(-1);
-  if (last?.role !== 'user') return '';
+  // Single-turn only, as the semantic cache's default (`multi_turn: false`).
+  if (last?.role !== 'user' || messages.filter((message) => message.role !== 'system').length > 1) return '';
   if (typeof last.content === 'string') return last.content;
   if (!Array.isArray(last.content)) return '';
   return (last.content as { type?: unknown; text?: unknown }[])
@@ -160,9 +175,16 @@ export async function replayVariants(options: ReplayVariantsOptions): Promise<La
   const { requests, logger } = options;
   let shared: Promise<SharedEmbedder> | undefined;
   const embedder = (): Promise<SharedEmbedder> => {
-    shared ??= (options.embedder ? Promise.resolve(options.embedder) : createLocalEmbedder()).then((inner) =>
-      createSharedEmbedder(inner),
-    );
+    // The local model's code (TensorFlow.js) loads only when a semantic cache needs it.
+    shared ??= (
+      options.embedder
+        ? Promise.resolve(options.embedder)
+        : import('../../cache/embedders/create-local-embedder.js').then((module) => module.createLocalEmbedder())
+    ).then((inner) => {
+      const memo = createSharedEmbedder(inner);
+      for (const known of options.known ?? []) memo.remember(known);
+      return memo;
+    });
     return shared;
   };
   const semantic = options.variants.some(
@@ -182,7 +204,8 @@ export async function replayVariants(options: ReplayVariantsOptions): Promise<La
             .filter((text) => text.trim() !== ''),
         );
       }
-      for (const lane of lanes) await replayOne(lane, request);
+      const bodies = bodiesByModel(request, lanes);
+      for (const lane of lanes) await replayOne(lane, request, bodies.get(lane.variant.model) as string);
       options.onProgress?.(done + 1, request.atMs);
       // Let settles, budget releases and background stores of this request finish before the next.
       if (done % 64 === 63) await new Promise((resolve) => setImmediate(resolve));
@@ -198,5 +221,6 @@ export async function replayVariants(options: ReplayVariantsOptions): Promise<La
   return lanes.map((lane) => ({
     result: lane.collector.result(options.bucketEndsMs),
     trafficTokens: lane.collector.trafficTokens(),
+    latenciesMs: lane.collector.latencySamples(),
   }));
 }

@@ -21,6 +21,8 @@ export interface TokenTotals {
 export interface VariantResult {
   name: VariantName;
   label: string;
+  /** Set when this column was not replayed because it equals that one by construction (see `planVariants`). */
+  sameAs?: VariantName;
   /** The model requests asked for (`auto` or the baseline deployment). */
   model: string;
   requests: number;

@@ -1,18 +1,19 @@
 import { availableParallelism } from 'node:os';
 import type { Embedder } from '../../cache/embedders/embedder.js';
-import { validateConfig } from '../../config/load-config.js';
 import { createLogger, type Logger } from '../../logging/create-logger.js';
 import { CATALOGUE_DATE } from '../../pricing/price-catalogue.js';
 import { GatewayError } from '../../spec/index.js';
 import { loadTrace, type TraceSource } from '../trace/read-trace.js';
-import type { Trace } from '../trace/trace-request.js';
-import { defaultReplayConfig } from './default-replay-config.js';
+import type { Trace, TraceRequest } from '../trace/trace-request.js';
+import { MAX_KNOWN_VECTORS } from './create-shared-embedder.js';
+import { mergeLaneOutcomes } from './merge-lane-outcomes.js';
+import { orderOfVariant, planVariants, type VariantCopy, type VariantPlan } from './plan-variants.js';
 import { describeScenario, type PriceScenario } from './price-scenario.js';
-import { replayInWorkers } from './replay-in-workers.js';
-import { type LaneOutcome, replayVariants, type SeededVariant } from './replay-lanes.js';
+import { replayInWorkers, type WorkerTask } from './replay-in-workers.js';
+import { type LaneOutcome, lastUserText, replayVariants, type SeededVariant } from './replay-lanes.js';
 import { createReplayProgress, type ProgressSink } from './replay-progress.js';
 import type { ReplayReport, VariantResult } from './replay-report.js';
-import { deriveVariants, prepareReplayConfig, type ReplayVariant, type VariantName } from './replay-variants.js';
+import type { VariantName } from './replay-variants.js';
 
 /** Options for {@link runReplay}. */
 export interface RunReplayOptions {
@@ -44,7 +45,10 @@ export interface RunReplayOptions {
   seed?: number;
   /** Time span of the cost-over-time buckets (default: the trace's), so that reports of parts of a trace add up. */
   timeline?: { startMs: number; endMs: number };
-  /** Worker processes (default: one per core, at most two, when `source` is given; 1 replays in this process). */
+  /**
+   * Worker processes (1 replays in this process). Default: one per core, at most two, when `source` is
+   * given and the work is large enough to pay for starting them; else 1.
+   */
   threads?: number;
 }
 
@@ -52,6 +56,11 @@ export interface RunReplayOptions {
 const BUCKETS = 48;
 const MONTH_MS = 30 * 24 * 3600 * 1000;
 const DEFAULT_PREFETCH = 128;
+/**
+ * Below this many gateway requests (trace requests × configurations) the replay stays in this process:
+ * a worker process costs seconds to start (it loads the gateway again), more than it would save.
+ */
+const WORKER_THRESHOLD = 4_000;
 
 function bucketEnds(startMs: number, endMs: number): number[] {
   const span = Math.max(1, endMs - startMs);
@@ -72,66 +81,112 @@ function finaliseResults(outcomes: readonly LaneOutcome[]): { results: VariantRe
   return { results, trafficTokens };
 }
 
-/**
- * Deals configurations to worker processes round-robin: baseline, cache, routing, full becomes (baseline,
- * routing) and (cache, full), so the two configurations with a semantic cache share one embedder.
- */
-function groupVariants(variants: readonly SeededVariant[], threads: number): SeededVariant[][] {
-  const groups: SeededVariant[][] = Array.from({ length: Math.min(threads, variants.length) }, () => []);
-  variants.forEach((variant, index) => {
-    groups[index % groups.length]?.push(variant);
-  });
-  return groups;
+/** The replayed outcomes plus the columns shown as copies of them, in display order. */
+function withCopies(outcomes: readonly LaneOutcome[], copies: readonly VariantCopy[]): LaneOutcome[] {
+  const all = [...outcomes];
+  for (const copy of copies) {
+    const source = outcomes.find((outcome) => outcome.result.name === copy.from);
+    if (!source) continue;
+    all.push({
+      ...source,
+      result: {
+        ...structuredClone(source.result),
+        name: copy.name,
+        label: copy.label,
+        model: copy.model,
+        sameAs: copy.from,
+      },
+    });
+  }
+  return all.sort((a, b) => orderOfVariant(a.result.name) - orderOfVariant(b.result.name));
 }
 
-/** The four configurations (and `full-current` beside a scenario) derived from the config. */
-function planVariants(options: RunReplayOptions, trace: Trace): { variants: ReplayVariant[]; notes: string[] } {
-  const { config: userConfig } = validateConfig({
-    document: options.config ?? defaultReplayConfig(),
-    source: options.configSource ?? (options.config === undefined ? 'the built-in replay config' : 'the given config'),
-    environment: options.environment ?? process.env,
-  });
-  const longest = trace.longestOutputTokens === undefined ? {} : { longestOutputTokens: trace.longestOutputTokens };
-  const prepared = prepareReplayConfig({
-    config: userConfig,
-    ...(options.scenario ? { scenario: options.scenario } : {}),
-    ...longest,
-  });
-  const wanted = new Set<VariantName>(['baseline', ...(options.variants ?? ['cache', 'routing', 'full'])]);
-  const variants = deriveVariants(prepared.config).filter((variant) => wanted.has(variant.name));
-  if (options.scenario && wanted.has('full')) {
-    const current = prepareReplayConfig({ config: userConfig, ...longest });
-    const full = deriveVariants(current.config).find((variant) => variant.name === 'full');
-    if (full) variants.push({ ...full, name: 'full-current', label: 'full @ today' });
+/**
+ * How to spread the work over worker processes: slices of the trace when its requests are independent
+ * (every process replays every configuration over its slice: the load is even), else whole
+ * configurations dealt round-robin (baseline, cache, routing, full becomes (baseline, routing) and
+ * (cache, full), so the two configurations with a semantic cache share one embedder).
+ */
+function planTasks(options: {
+  variants: readonly SeededVariant[];
+  threads: number;
+  requests: number;
+  independent: boolean;
+}): WorkerTask[] {
+  const { variants, threads, requests } = options;
+  if (options.independent) {
+    const slices = Math.min(threads, requests);
+    return Array.from({ length: slices }, (_, index) => ({
+      variants: [...variants],
+      range: { from: Math.floor((requests * index) / slices), to: Math.floor((requests * (index + 1)) / slices) },
+    }));
   }
-  const notes = [...prepared.notes];
-  if (trace.contentFree) {
-    const baselineId = variants.find((variant) => variant.name === 'baseline')?.model ?? '';
-    const baselineProvider = prepared.config.providers.find((provider) => baselineId.startsWith(`${provider.name}/`));
-    if (
-      baselineProvider?.simulation?.protocol !== 'anthropic' &&
-      variants.some((variant) => variant.name === 'cache')
-    ) {
-      // No answer-cache hit is possible on unique filler prompts, and a provider that caches prefixes by
-      // itself bills the baseline's prefixes the same with or without breakpoints: the column would
-      // repeat the baseline's, so it is not run.
-      variants.splice(
-        variants.findIndex((variant) => variant.name === 'cache'),
-        1,
-      );
-      notes.push(
-        'No "cache only" column: on content-free prompts it equals the baseline (no answer-cache hit is possible, and the baseline model caches prefixes by itself).',
-      );
-    }
-    for (const variant of variants) {
-      // Filler prompts resemble each other: the semantic cache would "hit" where real traffic would not.
-      variant.config = {
-        ...variant.config,
-        cache: { ...variant.config.cache, semantic: { ...variant.config.cache.semantic, enabled: false } },
-      };
-    }
+  const tasks: WorkerTask[] = Array.from({ length: Math.min(threads, variants.length) }, () => ({ variants: [] }));
+  variants.forEach((variant, index) => {
+    tasks[index % tasks.length]?.variants.push(variant);
+  });
+  return tasks;
+}
+
+/** The distinct prompts the semantic cache will embed, in order of first use (empty when none will). */
+function promptsToEmbed(requests: readonly TraceRequest[], variants: readonly SeededVariant[]): string[] {
+  const semantic = variants.some(
+    ({ variant }) => variant.config.cache.enabled && variant.config.cache.semantic.enabled,
+  );
+  if (!semantic) return [];
+  const texts = new Set<string>();
+  for (const request of requests) {
+    const text = lastUserText(request);
+    if (text.trim() !== '') texts.add(text);
   }
-  return { variants, notes };
+  // Beyond what the embedder's memo holds the vectors would not be kept: embed as the replay goes.
+  return texts.size <= MAX_KNOWN_VECTORS ? [...texts] : [];
+}
+
+/** Runs the tasks in worker processes and returns one outcome per configuration, and their CPU time. */
+async function replayWithWorkers(options: {
+  source: TraceSource;
+  requests: readonly TraceRequest[];
+  plan: VariantPlan;
+  seeded: SeededVariant[];
+  threads: number;
+  bucketEndsMs: number[];
+  prefetch: number;
+  progress: ProgressSink | undefined;
+  onProgress: (done: number, atMs: number) => void;
+}): Promise<{ outcomes: LaneOutcome[]; cpuMs: number }> {
+  const { requests, seeded } = options;
+  const tasks = planTasks({
+    variants: seeded,
+    threads: options.threads,
+    requests: requests.length,
+    independent: options.plan.independentRequests,
+  });
+  const embedTexts = options.prefetch > 0 ? promptsToEmbed(requests, seeded) : [];
+  const embedding = createReplayProgress({ output: options.progress, total: embedTexts.length, label: 'embed ' });
+  const sliced = tasks.some((task) => task.range);
+  const { outcomes, cpuMs } = await replayInWorkers({
+    source: options.source,
+    tasks,
+    bucketEndsMs: options.bucketEndsMs,
+    prefetch: options.prefetch,
+    embedTexts,
+    onEmbedProgress: (done) => embedding.update(done, 0),
+    onProgress: (progress) => {
+      if (!sliced) {
+        // Each process replays the whole trace: the slowest sets the pace.
+        const slowest = progress.reduce((low, entry) => (entry.done < low.done ? entry : low));
+        options.onProgress(slowest.done, slowest.atMs);
+        return;
+      }
+      const done = progress.reduce((sum, entry) => sum + entry.done, 0);
+      options.onProgress(done, requests[Math.max(0, done - 1)]?.atMs ?? 0);
+    },
+  });
+  embedding.finish();
+  if (sliced) return { outcomes: mergeLaneOutcomes(outcomes), cpuMs };
+  const byName = new Map(outcomes.flat().map((outcome) => [outcome.result.name, outcome]));
+  return { outcomes: seeded.map(({ variant }) => byName.get(variant.name) as LaneOutcome), cpuMs };
 }
 
 /**
@@ -149,25 +204,39 @@ export async function runReplay(options: RunReplayOptions): Promise<ReplayReport
     trace = await loadTrace(options.source);
   }
   const logger = options.logger ?? createLogger({ level: 'silent' });
-  const { variants, notes } = planVariants(options, trace);
-  const seeded = variants.map((variant, index) => ({ variant, seed: (options.seed ?? 1) + index }));
+  const plan = planVariants({
+    trace,
+    ...(options.config === undefined ? {} : { config: options.config }),
+    ...(options.configSource === undefined ? {} : { configSource: options.configSource }),
+    ...(options.scenario ? { scenario: options.scenario } : {}),
+    ...(options.variants ? { wanted: options.variants } : {}),
+    ...(options.environment ? { environment: options.environment } : {}),
+  });
+  const seeded = plan.variants.map((variant, index) => ({ variant, seed: (options.seed ?? 1) + index }));
   const requests = trace.requests;
   const startMs = requests[0]?.atMs ?? 0;
   const endMs = requests.at(-1)?.atMs ?? startMs;
   const ends = bucketEnds(options.timeline?.startMs ?? startMs, options.timeline?.endMs ?? endMs);
   const prefetch = options.prefetch ?? DEFAULT_PREFETCH;
-  const threads = options.source && !options.embedder ? (options.threads ?? Math.min(2, availableParallelism())) : 1;
+  const large = requests.length * seeded.length >= WORKER_THRESHOLD;
+  const threads =
+    options.source && !options.embedder ? (options.threads ?? (large ? Math.min(2, availableParallelism()) : 1)) : 1;
   const progress = createReplayProgress({ output: options.progress, total: requests.length, label: 'replay' });
   const onProgress = (done: number, atMs: number): void => progress.update(done, atMs - startMs);
   let outcomes: LaneOutcome[];
+  let workerCpuMs = 0;
   if (threads > 1 && options.source) {
-    const groups = groupVariants(seeded, threads);
-    const byName = new Map(
-      (await replayInWorkers({ source: options.source, groups, bucketEndsMs: ends, prefetch, onProgress })).map(
-        (outcome) => [outcome.result.name, outcome],
-      ),
-    );
-    outcomes = variants.map((variant) => byName.get(variant.name) as LaneOutcome);
+    ({ outcomes, cpuMs: workerCpuMs } = await replayWithWorkers({
+      source: options.source,
+      requests,
+      plan,
+      seeded,
+      threads,
+      bucketEndsMs: ends,
+      prefetch,
+      progress: options.progress,
+      onProgress,
+    }));
   } else {
     outcomes = await replayVariants({
       requests,
@@ -180,11 +249,11 @@ export async function runReplay(options: RunReplayOptions): Promise<ReplayReport
     });
   }
   progress.finish();
+  outcomes = withCopies(outcomes, plan.copies);
+  const notes = plan.notes;
 
   const { results, trafficTokens } = finaliseResults(outcomes);
   const cpu = process.cpuUsage(cpuStart);
-  // Each worker process reports its own CPU once per configuration it ran: count each process once.
-  const workerCpuMs = [...new Set(outcomes.map((outcome) => outcome.processCpuMs ?? 0))].reduce((a, b) => a + b, 0);
   const timed = trace.format !== 'routerbench' && !trace.notes.some((note) => note.startsWith('No timestamps'));
   const spanMs = endMs - startMs;
   let projectionBasis: string | undefined;

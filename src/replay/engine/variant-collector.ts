@@ -68,6 +68,16 @@ function percentile(sorted: Float64Array, share: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] as number;
 }
 
+/** Mean, median and 95th percentile of latencies. */
+export function summariseLatencies(values: readonly number[]): VariantResult['latencyMs'] {
+  const sorted = Float64Array.from(values).sort();
+  return {
+    mean: sorted.length > 0 ? sorted.reduce((sum, value) => sum + value, 0) / sorted.length : 0,
+    p50: percentile(sorted, 0.5),
+    p95: percentile(sorted, 0.95),
+  };
+}
+
 /**
  * Collects what one configuration did: a settle observer on its gateway (the real accounting: cost
  * from the real pricing of the usage the provider reported), plus what the replay saw of each
@@ -213,7 +223,6 @@ export class VariantCollector implements SettleObserver {
       );
     const calls = [...this.deploymentCounts.values()].reduce((sum, count) => sum + count, 0);
     const inputTokens = this.tokens.uncachedInput + this.tokens.cacheReadInput + this.tokens.cacheWriteInput;
-    const latencies = Float64Array.from(this.latencies).sort();
     const result: VariantResult = {
       name: this.variant.name,
       label: this.variant.label,
@@ -231,11 +240,7 @@ export class VariantCollector implements SettleObserver {
       tierShares: share(this.tierCounts, requests),
       deploymentShares: share(this.deploymentCounts, calls),
       budget: { downgraded: this.downgraded, rejected: this.rejected, crossings: [...this.crossings] },
-      latencyMs: {
-        mean: latencies.length > 0 ? latencies.reduce((sum, value) => sum + value, 0) / latencies.length : 0,
-        p50: percentile(latencies, 0.5),
-        p95: percentile(latencies, 0.95),
-      },
+      latencyMs: summariseLatencies(this.latencies),
       cumulativeCostUsd: this.cumulativeCost(bucketEndsMs),
     };
     if (this.scored > 0) {
@@ -246,6 +251,11 @@ export class VariantCollector implements SettleObserver {
       };
     }
     return result;
+  }
+
+  /** Each request's simulated latency, ms, in arrival order. */
+  latencySamples(): number[] {
+    return [...this.latencies];
   }
 
   /** Input + output tokens this configuration sent and received (the baseline's is the traffic's size). */

@@ -1,66 +1,29 @@
 import { createSeededRandom } from '../../providers/simulated/create-seeded-random.js';
 
 /**
- * Common English words, each exactly one o200k_base token when preceded by a space, so that a text of
- * N such words is N tokens (the pre-tokenizer splits before every space-led word). Plain words keep
- * the complexity classifier and the PII exclusions neutral: the router sees length, nothing else.
+ * Short, plain English words, each exactly one o200k_base token when preceded by a space, so that a
+ * text of N such words is N tokens (the pre-tokenizer splits before every space-led word). They are
+ * chosen to carry no task signal: no reasoning verbs, domain terms, step words, constraint words or
+ * code and maths markers, so that the complexity classifier sees length and nothing else (a test holds
+ * this). Short words keep ~4.8 characters per token, near real English text (~4), so that routers
+ * estimating tokens from characters see about the recorded size, and every stage that scans the text
+ * scans no more than the real prompt would make it.
  */
 const WORDS =
-  `account action activity address advice after again against agent agree air allow almost alone along already
-also always amount analysis animal another answer any anyone anything appear apply area argue around arrive
-article artist ask assume attack attention audience author available avoid away baby back bad bag ball bank
-bar base basic beat beautiful because become bed before begin behavior behind believe benefit best better
-between beyond big bill billion bit black blood blue board body book born both box boy break bring brother
-budget build building business buy call camera campaign can cancel capital car card care career carry case
-catch cause cell center central century certain chair challenge chance change character charge check child
-choice choose church city civil claim class clear close coach cold collection college color come common
-community company compare computer concern condition conference consider consumer contain continue control
-cost could country couple course court cover create crime cultural culture cup current customer cut dark data
-daughter day dead deal death debate decade decide decision deep defense degree delivery describe design
-despite detail determine develop difference different difficult dinner direction director discover discuss
-disease doctor dog door down draw dream drive drop during each early east easy eat economic economy edge
-education effect effort eight either election else employee end energy enjoy enough enter entire environment
-especially establish even evening event ever every everybody evidence exactly example executive exist expect
-experience expert explain eye face fact factor fail fall family far fast father fear federal feel few field
-fight figure file fill film final finally financial find fine finger finish fire firm first fish five floor
-fly focus follow food foot force foreign forget form former forward four free friend from front full fund
-future game garden gas general generation girl give glass goal good government great green ground group grow
-growth guess gun guy hair half hand hang happen happy hard have head health hear heart heat heavy help here
-herself high himself history hold home hope hospital hot hotel hour house however huge human hundred husband
-idea identify image imagine impact important improve include increase indeed indicate individual industry
-information inside instead institution interest interesting international interview into invoice issue item
-itself job join just keep key kid kill kind kitchen know knowledge land language large last late later laugh
-law lawyer lay lead leader learn least leave left leg legal less letter level lie life light like likely line
-list listen little live local long look lose loss lot love low machine magazine main maintain major majority
-make manage management manager many market marriage material matter maybe mean measure media medical meet
-meeting member memory mention message method middle might military million mind minute miss mission model
-modern moment money month more morning most mother mouth move movement movie much music must myself name
-nation national natural nature near nearly necessary need network never news newspaper next nice night none
-nor north note nothing notice number occur offer office officer official often once only onto open operation
-opportunity option order organization other others outside over own owner page pain painting paper parent part
-participant particular partner party pass past patient pattern pay peace people perform perhaps period person
-personal phone physical pick picture piece place plan plant play player point police policy political politics
-poor popular population position positive possible power practice prepare present president pressure pretty
-prevent price private probably problem process produce product production professional program project
-property protect prove provide public pull purpose push quality question quickly quite race radio raise range
-rate rather reach read ready real reality realize really reason receive recent recently recognize record
-reduce reflect region relate relationship remain remember remove report represent require research resource
-respond response rest result return reveal rich right rise risk road rock role room rule run safe same save
-scene school science score sea season seat second section security see seek seem sell send senior sense series
-serious serve service set seven several shake share shoot short shot should shoulder show side sign
-significant similar simple simply since sing single sister sit site situation six size skill skin small smile
-social society soldier some somebody someone something sometimes son song soon sort sound source south
-southern space speak special specific speech spend sport spring staff stage stand standard star start state
-statement station stay step still stock stop store story strategy street strong structure student study stuff
-style subject success successful such suddenly suffer suggest summer support sure surface system table take
-talk task teach teacher team technology television tell ten tend term test than thank that their them
-themselves then theory there these they thing think third this those though thought thousand threat three
-through throughout throw thus time today together tonight too top total tough toward town trade traditional
-training travel treat treatment tree trial trip trouble true truth try turn two type under understand unit
-until upon usually value various very victim view violence visit voice vote wait walk wall want watch water
-way weapon wear week weight well west western what whatever when where whether which while white whole whom
-whose why wide wife will win wind window wish with within without woman wonder word work worker world worry
-would write writer wrong yard yeah year yes yet young yourself`.split(/\s+/);
+  `cat dog sun red blue box cup hat pen map car bus van bed art egg ice ink jam kit lid mug nut oak owl pig rug
+sea sky toy web zoo ant bee cow elk fox hen yak bag bat bin bow can cap dot fan fig gum hut jar jet leg lip
+mat net pad pan pin pot ram rod row saw tap tin tub wax bell boat bowl cake coat corn deer desk door drum duck
+farm fish flag fork frog gate goat hill home horn kite lake lamp leaf lime lion milk moon nest park pear pine
+pond rain ring road rock roof rope rose sail salt sand seed ship shoe sink snow sock soup star tent town tree
+wall wind wolf wood yard bird cold warm green gold pink gray tall long soft hard fast slow wet dry old new big
+top low hot fun nice kind calm bold dark pale rich deep wide thin flat full busy easy cool fair fine good free
+glad neat open real wild wise bake bark bath beam bean bear beef belt bike bite boil bone book boot bulb bull
+cage calf camp cane cart cave chip city clay clip club coal coin comb cook cord crab crow cube dish dove dust
+face fern film fire foam food fool gift girl glue golf grass hair hall hand harp herb hive hole hood hook hose
+iron jade joke jump king knot lace lamb land lawn lens life lily lock loft mail mask meal meat mice mill mint
+mist mole moss moth mule nail neck nose oven page palm path peak pearl pipe plum pole pool pork port rice robe
+room root sack seal shed silk skin sled slug soap sofa song spoon tide tile toe tool tour toys tray tuna
+vase vest vine wave well whip wing wire wool worm yarn zinc`.split(/\s+/);
 
 /** Pooled filler sizes, largest first: a synthetic prompt is a unique head plus pooled pieces. */
 const POOL_SIZES = [1024, 512, 256, 128, 64, 32, 16, 8, 4, 2, 1] as const;

@@ -111,6 +111,7 @@ export function parseMooncakeTrace(text: string, options: { name: string; delimi
     format: 'mooncake',
     requests,
     contentFree: true,
+    sharedPrefixes: true,
     longestOutputTokens,
     notes: [
       'Prefix blocks only: each 512-token hash block is synthetic filler, equal ids equal text, so provider prefix caching is measured; the semantic cache is kept out.',

@@ -46,6 +46,12 @@ export interface Trace {
    * hits that real traffic would not.
    */
   contentFree: boolean;
+  /**
+   * True when synthetic prompts share text prefixes on purpose (Mooncake's prefix blocks), so that
+   * provider prefix caches and the gateway's breakpoints have something to work on. Content-free traces
+   * without it give every prompt its own text from the first token.
+   */
+  sharedPrefixes?: boolean;
   /** What a reader of the report must know about this trace (shown under the table). */
   notes: string[];
   /**
