@@ -78,6 +78,14 @@ describe('answer cache through a real gateway (official SDKs, simulated provider
     assert.equal(record?.costUsd, 0);
     assert.ok((record?.counterfactualCostUsd ?? 0) > 0, 'the saving is recorded');
     assert.equal(record?.attempts.length, 0, 'no provider call');
+    // And the ledger itself, which `tollgate report` and the dashboard read.
+    await harness.ledger.flush();
+    const row = await harness.ledger.requestDetail(repeat.requestId);
+    assert.equal(row?.request.cacheStatus, 'hit-exact');
+    assert.equal(row?.request.costUsd, 0);
+    // The counterfactual is the request without any of the gateway's savings (baseline model, no cache).
+    assert.ok((row?.request.counterfactualCostUsd ?? 0) >= first.cost, 'saved at least what the miss paid');
+    assert.equal(row?.attempts.length, 0);
   });
 
   it('replays a cached answer as SSE when the client streams', async () => {
