@@ -9,7 +9,7 @@
  * table gives p50 / p99 / max per request, in wall-clock time and in CPU time of the process
  * (`process.cpuUsage`, which also counts the garbage collector's threads). On a shared machine the
  * wall-clock tail is mostly time spent descheduled; the CPU time is what the decision itself costs.
- * The load average at the start is in the header. Writes bench/results/router-bench.{json,md}.
+ * The load average at the start is in the header. Writes bench/results/router-bench.md (and the raw figures to router-bench.json.tmp).
  *
  * Usage: npm run bench:router [-- --rounds 5 --fit-repeats 3]
  */
@@ -234,4 +234,4 @@ const markdown = formatMarkdown(results, header);
 process.stdout.write(markdown);
 mkdirSync(RESULTS, { recursive: true });
 writeFileSync(join(RESULTS, 'router-bench.md'), markdown);
-writeFileSync(join(RESULTS, 'router-bench.json'), `${JSON.stringify({ header, results }, null, 2)}\n`);
+writeFileSync(join(RESULTS, 'router-bench.json.tmp'), `${JSON.stringify({ header, results }, null, 2)}\n`);

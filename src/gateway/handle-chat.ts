@@ -7,6 +7,7 @@ import type { ClientProtocol } from '../protocols/client-protocol.js';
 import type { AnsweredEvent } from '../routing/answered-event.js';
 import { runCascade } from '../routing/cascade/run-cascade.js';
 import { applyTierDefaults } from '../routing/policy/apply-tier-defaults.js';
+import { explainResidencyFailure } from '../routing/policy/explain-residency-failure.js';
 import {
   type ChatRequest,
   type ChatResponse,
@@ -488,7 +489,7 @@ async function serveJson(options: ServeOptions): Promise<void> {
   const { result, route, request } = cascade;
   ending.route = route;
   ending.attempts = [...ending.attempts, ...cascade.attempts];
-  if (!result.ok) throw result.error;
+  if (!result.ok) throw explainResidencyFailure({ error: result.error, context, route });
   const afterAttempts = performance.now();
   const answer = result.value;
   ending.deployment = result.deployment;
@@ -546,7 +547,7 @@ async function serveStream(options: ServeOptions): Promise<void> {
       openStream({ deployment, request: forDeployment(core, context, request, deployment), context, log, keep }),
   });
   ending.attempts = [...ending.attempts, ...result.attempts];
-  if (!result.ok) throw result.error;
+  if (!result.ok) throw explainResidencyFailure({ error: result.error, context, route });
   const opened = result.value;
   const deployment = result.deployment;
   const answering = result.attempts.at(-1) as AttemptLog;

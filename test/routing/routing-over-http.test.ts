@@ -56,6 +56,45 @@ describe('routing over HTTP', () => {
     }
   });
 
+  it('keeps local-only traffic on local endpoints, and says so clearly when none is up', async () => {
+    const harness = await startTestGateway({
+      config: {
+        providers: [
+          simulated('box', {
+            location: 'local',
+            simulation: { ttft_ms: 0, faults: [{ kind: 'server_error', probability: 1 }] },
+          }),
+          simulated('cloud'),
+        ],
+        tiers: { fast: { deployments: ['box/m', 'cloud/m'] } },
+        server: { max_retries: 0 },
+      },
+    });
+    try {
+      const local = await fetch(`${harness.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-tollgate-data-residency': 'local' },
+        body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: 'Hi' }] }),
+      });
+      assert.equal(local.status, 503);
+      const body = (await local.json()) as { error: { code: string; message: string } };
+      assert.equal(body.error.code, 'no_route');
+      assert.match(body.error.message, /No local endpoint is up .*x-tollgate-data-residency: local; tried box\/m/);
+      await harness.ledger.flush();
+      const detail = await harness.ledger.requestDetail(local.headers.get('x-tollgate-request-id') as string);
+      assert.deepEqual(
+        detail?.attempts.map((attempt) => attempt.provider),
+        ['box'],
+        'never sent to the cloud',
+      );
+      const anywhere = await chat(harness.url, 'auto', 'Hi');
+      assert.equal(anywhere.status, 200);
+      assert.equal(anywhere.headers.get('x-tollgate-provider'), 'cloud', 'without the header it may fall back');
+    } finally {
+      await harness.close();
+    }
+  });
+
   it('demotes an endpoint whose observed output speed falls below its floor until it recovers', async () => {
     let harness: TestGateway | undefined;
     try {
