@@ -24,7 +24,7 @@ export interface ReplayCommandIo {
 }
 
 export const REPLAY_USAGE = `Usage: tollgate replay TRACE... [options]
-       tollgate replay --from-ledger sqlite:PATH [--from ISO] [--to ISO] [options]
+       tollgate replay --from-ledger sqlite:PATH|postgres [--from ISO] [--to ISO] [options]
 
 What-if: replays recorded requests through the gateway's real routing, caching, budget and
 accounting code against simulated providers priced from the catalogue, on a virtual clock, and
@@ -34,7 +34,8 @@ routing only, and full.
 Traces (detected from the content, or --format):
   openai       request JSONL: a Chat Completions body per line, optional timestamp, tenant,
                feature, headers, outcomes (quality per tier, 0-1); .jsonl.gz too
-  ledger       the gateway's ledger: --from-ledger sqlite:PATH, or a JSONL export
+  ledger       the gateway's ledger: --from-ledger sqlite:PATH, --from-ledger postgres (URL from
+               --postgres-url-env, default TOLLGATE_POSTGRES_URL), or a JSONL export
   routerbench  RouterBench CSV files (prompts with per-model scores and costs: quality measured)
   azure        Azure LLM trace CSV (TIMESTAMP,ContextTokens,GeneratedTokens: sizes only)
   mooncake     Mooncake JSONL (timestamp, input_length, output_length, hash_ids: prefix blocks)
@@ -54,6 +55,7 @@ Options:
   --requests-per-month N   project the monthly bill from this volume
   --tiers T=MODEL,...      RouterBench: the model each tier stands for
   --cross-fit K            RouterBench: fit the learned router on K-1 folds, replay the K-th, for each
+  --postgres-url-env VAR   with --from-ledger postgres: the environment variable holding the URL
   --out PREFIX             write PREFIX.json and PREFIX.svg (default: .tollgate/replay/<trace>)
   --json                   print the JSON report instead of the table
   --seed N                 seed of the simulated providers (default 1)
@@ -152,9 +154,14 @@ export async function runReplayCommand(argv: string[], io: ReplayCommandIo): Pro
     if (format !== undefined && !(TRACE_FORMATS as readonly string[]).includes(format)) {
       throw new UsageError(`--format: use ${TRACE_FORMATS.join(', ')}`);
     }
-    const sources = values['from-ledger'] ? [values['from-ledger']] : positionals;
-    if (sources.length === 0) throw new UsageError('give a TRACE file, or --from-ledger sqlite:PATH');
-    if (values['from-ledger'] && !values['from-ledger'].startsWith('sqlite:') && format === undefined) {
+    const ledger = values['from-ledger'];
+    if (values['postgres-url-env'] !== undefined && ledger !== 'postgres') {
+      throw new UsageError('--postgres-url-env goes with --from-ledger postgres');
+    }
+    const sources =
+      ledger === 'postgres' ? [`postgres:${values['postgres-url-env'] ?? ''}`] : ledger ? [ledger] : positionals;
+    if (sources.length === 0) throw new UsageError('give a TRACE file, or --from-ledger sqlite:PATH|postgres');
+    if (ledger && ledger !== 'postgres' && !ledger.startsWith('sqlite:') && format === undefined) {
       values.format = 'ledger';
     }
     const durationMs = values.duration === undefined ? undefined : parseDuration(values.duration);
@@ -256,6 +263,7 @@ function parse(argv: string[]) {
       configs: { type: 'string' },
       format: { type: 'string' },
       'from-ledger': { type: 'string' },
+      'postgres-url-env': { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
       limit: { type: 'string' },

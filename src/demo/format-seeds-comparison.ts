@@ -5,7 +5,13 @@ function usd(value: number): string {
 }
 
 function percent(share: number): string {
-  return `${(share * 100).toFixed(1)}%`;
+  // Rounds to 0.0% rather than "-0.0%" when a share is a hair below zero.
+  return `${(Math.abs(share) < 0.0005 ? 0 : share * 100).toFixed(1)}%`;
+}
+
+function latencyChange(result: VariantResult, baseline: VariantResult): string {
+  if (baseline.latencyMs.mean <= 0) return '—';
+  return `${percent(result.latencyMs.mean / baseline.latencyMs.mean - 1)} (mean ${(result.latencyMs.mean / 1000).toFixed(2)} s vs ${(baseline.latencyMs.mean / 1000).toFixed(2)} s, simulated)`;
 }
 
 /** Among requests a model answered, the share that went to a cheaper tier than the baseline's. */
@@ -42,6 +48,7 @@ export function formatSeedsComparison(report: ReplayReport): string {
     ],
     ['full stack, $ per 1M tokens', '$2.10–3.20', usd(full.costPerMillionTokensUsd)],
     ['spend reduction', '47–80%', percent(full.savingVsBaseline)],
+    ['latency, full stack vs direct', '-15% to -25%', latencyChange(full, baseline)],
     ['requests served from cache', '30–50%', percent(full.cacheHitRate)],
     ['rest routed to cheaper models', '60–80%', percent(cheaperTierShare(full, baselineTier))],
     [

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import pg from 'pg';
 import { sampleRequest } from '../../src/ledger/__fixtures__/sample-records.js';
+import { assertPostgresReachable, TEST_POSTGRES_URL } from '../../src/ledger/__fixtures__/test-targets.js';
+import { PostgresLedgerStore } from '../../src/ledger/postgres-ledger-store.js';
 import { SqliteLedgerStore } from '../../src/ledger/sqlite-ledger-store.js';
 import { fillerParts, HEAD_TOKENS } from '../../src/replay/trace/filler-text.js';
 import { parseAzureTrace } from '../../src/replay/trace/read-azure-trace.js';
@@ -11,7 +15,7 @@ import { ledgerTrace, parseLedgerJsonl, readLedgerTrace } from '../../src/replay
 import { DEFAULT_PREFIX_DELIMITER, parseMooncakeTrace } from '../../src/replay/trace/read-mooncake-trace.js';
 import { parseOpenAiJsonl } from '../../src/replay/trace/read-openai-jsonl.js';
 import { parseRouterBenchPrompts, routerBenchTrace } from '../../src/replay/trace/read-routerbench-trace.js';
-import { detectTraceFormat } from '../../src/replay/trace/read-trace.js';
+import { detectTraceFormat, readTrace } from '../../src/replay/trace/read-trace.js';
 import type { ChatBody } from '../../src/replay/trace/trace-request.js';
 import { detectTaskType } from '../../src/routing/classify/detect-task-type.js';
 import { scoreComplexity } from '../../src/routing/classify/score-complexity.js';
@@ -237,6 +241,42 @@ describe('ledger as a trace', () => {
     assert.equal(late.requests.length, 1);
     const journal = records.map((request) => JSON.stringify({ kind: 'request', request, attempts: [] })).join('\n');
     assert.equal(parseLedgerJsonl(journal).length, 3);
+  });
+});
+
+describe('PostgreSQL ledger as a trace', () => {
+  const schema = `replay_${randomBytes(6).toString('hex')}`;
+  const variable = `TOLLGATE_REPLAY_TEST_PG_${schema.toUpperCase()}`;
+  after(async () => {
+    const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.end();
+    delete process.env[variable];
+  });
+
+  test('reads the ledger of a gateway on PostgreSQL, URL from the environment', async () => {
+    await assertPostgresReachable();
+    const store = new PostgresLedgerStore({ url: TEST_POSTGRES_URL, schema });
+    await store.migrate();
+    await store.write(
+      [
+        sampleRequest({ requestId: 'p1', startedAt: 5_000, uncachedInputTokens: 700, outputTokens: 40, tenant: 'pg' }),
+        sampleRequest({ requestId: 'p2', startedAt: 6_000, uncachedInputTokens: 90, outputTokens: 9 }),
+      ].map((request) => ({ kind: 'request' as const, request, attempts: [] })),
+    );
+    await store.close();
+    const separator = TEST_POSTGRES_URL.includes('?') ? '&' : '?';
+    process.env[variable] = `${TEST_POSTGRES_URL}${separator}options=-c%20search_path%3D${schema}`;
+    const trace = await readTrace([`postgres:${variable}`], { ledgerRange: { from: 5_500 } });
+    assert.equal(trace.format, 'ledger');
+    assert.deepEqual(
+      trace.requests.map((request) => request.body().max_tokens),
+      [9],
+    );
+    const all = await readTrace([`postgres:${variable}`]);
+    assert.equal(all.requests[0]?.tenant, 'pg');
+    await assert.rejects(readTrace(['postgres:TOLLGATE_REPLAY_TEST_UNSET_VARIABLE']), /is not set/);
   });
 });
 

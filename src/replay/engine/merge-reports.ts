@@ -30,7 +30,9 @@ export function mergeVariantResults(parts: readonly VariantResult[], latenciesMs
   const tiers: Record<string, number> = {};
   const deployments: Record<string, number> = {};
   const errors: Record<string, number> = {};
+  const reasons: Record<string, number> = {};
   for (const part of parts) {
+    addCounts(reasons, part.routeReasons ?? {});
     addCounts(tiers, part.tierShares, part.requests);
     const calls = part.succeeded - part.cacheHits.exact - part.cacheHits.semantic;
     addCounts(deployments, part.deploymentShares, calls);
@@ -60,6 +62,9 @@ export function mergeVariantResults(parts: readonly VariantResult[], latenciesMs
     prefixCacheHitRate: input > 0 ? tokens.cacheReadInput / input : 0,
     tierShares: normalise(tiers),
     deploymentShares: normalise(deployments),
+    ...(parts.some((part) => part.routeReasons)
+      ? { routeReasons: Object.fromEntries(Object.entries(reasons).sort((a, b) => b[1] - a[1])) }
+      : {}),
     budget: {
       downgraded: sum((part) => part.budget.downgraded),
       rejected: sum((part) => part.budget.rejected),

@@ -46,6 +46,11 @@ export interface VariantResult {
   tierShares: Record<string, number>;
   /** Share of model calls per deployment (`provider/model`), cache hits and failures excluded. */
   deploymentShares: Record<string, number>;
+  /**
+   * Model calls per route explanation without its numbers (`complexity (codeMarkers) → premium`), for
+   * configurations that route (`auto`): why the router sent traffic where it did. Most frequent first.
+   */
+  routeReasons?: Record<string, number>;
   budget: {
     /** Requests the budget rule sent to a cheaper tier. */
     downgraded: number;

@@ -12,6 +12,22 @@ interface AnswerOrigin {
   tier: string;
 }
 
+/** Distinct route reasons counted; the rest count as `other`. */
+const MAX_REASONS = 100;
+
+/**
+ * A route explanation without its numbers, so that requests routed by the same rule for the same
+ * reasons count together: `complexity 0.91 (codeMarkers, reasoningVerbs) → premium; cheapest first: …`
+ * becomes `complexity (codeMarkers, reasoningVerbs) → premium`.
+ */
+export function routeReasonKey(reason: string): string {
+  const [decisive = ''] = reason.split(';');
+  return decisive
+    .replace(/\s*-?\d+(?:\.\d+)?%?/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
 /** Settled requests the gateway reported that the replay has not read yet (bounded by in-flight requests). */
 const MAX_PENDING = 1_000;
 
@@ -94,6 +110,7 @@ export class VariantCollector implements SettleObserver {
   private readonly costs: number[] = [];
   private readonly latencies: number[] = [];
   private readonly tierCounts = new Map<string, number>();
+  private readonly reasonCounts = new Map<string, number>();
   private readonly deploymentCounts = new Map<string, number>();
   private readonly errors: Record<string, number> = {};
   private readonly tokens: TokenTotals = { uncachedInput: 0, cacheReadInput: 0, cacheWriteInput: 0, output: 0 };
@@ -161,6 +178,7 @@ export class VariantCollector implements SettleObserver {
       } else {
         this.count(this.tierCounts, tier);
         if (deployment) this.count(this.deploymentCounts, deployment);
+        if (this.variant.model === 'auto' && settled?.route) this.countReason(settled.route.reason);
       }
     }
     if (request.outcomes) this.score({ request, response, ok, hit, tier });
@@ -188,6 +206,12 @@ export class VariantCollector implements SettleObserver {
     const origin = this.origins.get(answerKey);
     if (origin && origin.promptKey === promptKey) this.qualitySum += outcomes[origin.tier] ?? 0;
     else this.unverifiedHits += 1;
+  }
+
+  private countReason(reason: string): void {
+    const key = routeReasonKey(reason);
+    if (this.reasonCounts.has(key) || this.reasonCounts.size < MAX_REASONS) this.count(this.reasonCounts, key);
+    else this.count(this.reasonCounts, 'other');
   }
 
   private count(counts: Map<string, number>, key: string): void {
@@ -238,6 +262,9 @@ export class VariantCollector implements SettleObserver {
       cacheHitRate: requests > 0 ? (this.exactHits + this.semanticHits) / requests : 0,
       prefixCacheHitRate: inputTokens > 0 ? this.tokens.cacheReadInput / inputTokens : 0,
       tierShares: share(this.tierCounts, requests),
+      ...(this.variant.model === 'auto'
+        ? { routeReasons: Object.fromEntries([...this.reasonCounts.entries()].sort((a, b) => b[1] - a[1])) }
+        : {}),
       deploymentShares: share(this.deploymentCounts, calls),
       budget: { downgraded: this.downgraded, rejected: this.rejected, crossings: [...this.crossings] },
       latencyMs: summariseLatencies(this.latencies),

@@ -66,7 +66,13 @@ export function formatReplayTable(report: ReplayReport): string {
   }, ${report.trafficTokens.toLocaleString('en-US')} tokens, catalogue prices of ${report.prices.catalogueDate}${
     report.prices.scenario ? `\nPrice scenario: ${report.prices.scenario}` : ''
   }`;
-  const header: Row = ['', ...results.map((result) => result.label)];
+  const header: Row = [
+    '',
+    ...results.map((result) => {
+      const same = results.find((other) => other.name === result.sameAs);
+      return same ? `${result.label} (= ${same.label})` : result.label;
+    }),
+  ];
   const rows: Row[] = [
     ['cost', ...results.map((result) => usd(result.costUsd))],
     ['cost per 1M tokens', ...results.map((result) => usd(result.costPerMillionTokensUsd))],
@@ -123,6 +129,8 @@ export function formatReplayTable(report: ReplayReport): string {
   const sections = [title, '', renderRows(header, rows)];
   const shift = formatTrafficShift(report);
   if (shift) sections.push('', shift);
+  const reasons = formatRouteReasons(report);
+  if (reasons) sections.push('', reasons);
   const notes = [...trace.notes, ...report.notes];
   if (report.projectionBasis) notes.push(`Monthly projection: ${report.projectionBasis}.`);
   notes.push(
@@ -132,6 +140,24 @@ export function formatReplayTable(report: ReplayReport): string {
   const cpu = report.cpuMs === undefined ? '' : ` (${(report.cpuMs / 1000).toFixed(1)} s of CPU)`;
   sections.push('', `Replayed in ${(report.elapsedMs / 1000).toFixed(1)} s${cpu}.`);
   return `${sections.join('\n')}\n`;
+}
+
+/** Routes shown under the table. */
+const TOP_REASONS = 5;
+
+/** Why the router of the full configuration (else routing only) sent its model calls where it did. */
+export function formatRouteReasons(report: ReplayReport): string | undefined {
+  const routed =
+    report.variants.find((result) => result.name === 'full' && result.routeReasons) ??
+    report.variants.find((result) => result.name === 'routing' && result.routeReasons);
+  const reasons = Object.entries(routed?.routeReasons ?? {});
+  const calls = reasons.reduce((sum, [, count]) => sum + count, 0);
+  if (!routed || calls === 0) return undefined;
+  const rows: Row[] = reasons.slice(0, TOP_REASONS).map(([reason, count]) => [`  ${reason}`, percent(count / calls)]);
+  return renderRows(
+    [`why the router of "${routed.label}" chose (${calls.toLocaleString('en-US')} model calls)`, 'share'],
+    rows,
+  );
 }
 
 /** Where the full configuration sends its model calls at today's prices and under the scenario. */

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { fromRow, REQUEST_COLUMNS } from '../../ledger/ledger-columns.js';
 import type { RequestRecord } from '../../ledger/ledger-record.js';
 import type { LedgerReader } from '../../ledger/ledger-store.js';
+import { PostgresLedgerStore } from '../../ledger/postgres-ledger-store.js';
 import { SqliteLedgerStore } from '../../ledger/sqlite-ledger-store.js';
 import { GatewayError } from '../../spec/index.js';
 import { fillerParts } from './filler-text.js';
@@ -113,11 +114,42 @@ export function parseLedgerJsonl(text: string, range: LedgerRange = {}): Request
   return records;
 }
 
+/** The environment variable with the PostgreSQL ledger's URL, as in the config's `storage.postgres_url_env`. */
+export const DEFAULT_POSTGRES_URL_ENV = 'TOLLGATE_POSTGRES_URL';
+
+async function readPostgresLedger(variable: string, range: LedgerRange): Promise<Trace> {
+  const url = process.env[variable];
+  if (!url) {
+    throw new GatewayError({
+      code: 'invalid_request',
+      message: `The environment variable ${variable} (the PostgreSQL ledger's URL) is not set`,
+    });
+  }
+  // Read-only: no migration, one connection. The URL stays in the environment, never in a message.
+  const store = new PostgresLedgerStore({ url, maxConnections: 1 });
+  try {
+    return ledgerTrace(await readLedgerRecords(store, range), { name: 'postgres-ledger' });
+  } catch (error) {
+    if (error instanceof GatewayError) throw error;
+    throw new GatewayError({
+      code: 'invalid_request',
+      message: `Cannot read the PostgreSQL ledger at $${variable}: ${(error as Error).message}`,
+      cause: error,
+    });
+  } finally {
+    await store.close();
+  }
+}
+
 /**
- * Reads the ledger as a trace: `sqlite:PATH` opens a SQLite ledger read-only; any other path is a
- * JSONL export (see {@link parseLedgerJsonl}).
+ * Reads the ledger as a trace: `sqlite:PATH` opens a SQLite ledger read-only; `postgres:VAR` reads a
+ * PostgreSQL ledger whose URL is in the environment variable VAR (`postgres:` alone:
+ * {@link DEFAULT_POSTGRES_URL_ENV}); any other path is a JSONL export (see {@link parseLedgerJsonl}).
  */
 export async function readLedgerTrace(source: string, range: LedgerRange = {}): Promise<Trace> {
+  if (source.startsWith('postgres:')) {
+    return readPostgresLedger(source.slice('postgres:'.length) || DEFAULT_POSTGRES_URL_ENV, range);
+  }
   if (source.startsWith('sqlite:')) {
     const path = source.slice('sqlite:'.length);
     if (!existsSync(path)) throw new GatewayError({ code: 'invalid_request', message: `No ledger at ${path}` });

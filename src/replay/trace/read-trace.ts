@@ -58,7 +58,7 @@ export function detectTraceFormat(text: string, name: string): TraceFormat {
 export async function readTrace(paths: readonly string[], options: ReadTraceOptions = {}): Promise<Trace> {
   const [first] = paths;
   if (first === undefined) throw new GatewayError({ code: 'invalid_request', message: 'No trace given' });
-  if (first.startsWith('sqlite:')) return readLedgerTrace(first, options.ledgerRange);
+  if (first.startsWith('sqlite:') || first.startsWith('postgres:')) return readLedgerTrace(first, options.ledgerRange);
   const texts = await Promise.all(paths.map((path) => readTraceText(path)));
   const format = options.format ?? detectTraceFormat(texts[0] as string, basename(first));
   if (format !== 'routerbench' && paths.length > 1) {
