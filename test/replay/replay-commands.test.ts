@@ -55,6 +55,38 @@ describe('tollgate replay', () => {
     assert.equal((svg.match(/<polyline /g) ?? []).length, 5);
   });
 
+  test('a price scenario file: projected monthly bill at the new prices and where the router moves traffic', async () => {
+    const scenario = join(directory, 'deepseek-triples.yaml');
+    writeFileSync(
+      scenario,
+      [
+        'name: deepseek triples, gpt-5.5 discounted',
+        'pricing:',
+        '  gpt-5.5: { input_per_mtok: 2.5, output_per_mtok: 15 }',
+        'scale:',
+        '  provider: { deepseek: 3 }',
+        '',
+      ].join('\n'),
+    );
+    const out = join(directory, 'scenario');
+    const run = capture();
+    const code = await runReplayCommand([trace, '--out', out, '--prices', scenario, '--configs', 'full'], run.io);
+    assert.equal(code, 0, run.stderr());
+    const table = run.stdout();
+    assert.match(
+      table,
+      /Price scenario: deepseek triples, gpt-5\.5 discounted: gpt-5\.5 at \$2\.5\/\$15 per 1M, provider deepseek ×3/,
+    );
+    assert.match(table, /projected monthly bill\s+\$[\d,.]+\s+\$[\d,.]+\s+\$[\d,.]+/);
+    // Short questions go to the fast tier: deepseek-chat today, gpt-5.4-nano once deepseek costs three times as much.
+    assert.match(table, /deepseek\/deepseek-chat\s+100\.0%\s+0\.0%\s+-100\.0 pts/);
+    assert.match(table, /openai\/gpt-5\.4-nano\s+0\.0%\s+100\.0%\s+\+100\.0 pts/);
+    const report = JSON.parse(readFileSync(`${out}.json`, 'utf8')) as ReplayReport;
+    const baseline = report.variants.find((result) => result.name === 'baseline');
+    // The baseline model at half its catalogue price: half the cost of the same traffic.
+    assert.ok(baseline?.monthlyProjectionUsd !== undefined && baseline.monthlyProjectionUsd > 0);
+  });
+
   test('answers wrong arguments with exit code 2 and what was expected', async () => {
     const bad = capture();
     assert.equal(await runReplayCommand([trace, '--scale', 'deepseek=2'], bad.io), 2);

@@ -96,11 +96,11 @@ export interface ReplayInWorkersOptions {
  * Replays tasks in worker processes, one task per process, each reading the trace again from its
  * source: configurations are independent (own gateway, clock, caches and budgets), and so are slices
  * of a trace whose requests are, so they run on separate cores. Returns each task's outcomes, in task
- * order, and the CPU time of the processes.
+ * order, and each process's CPU time, ms.
  */
 export async function replayInWorkers(
   options: ReplayInWorkersOptions,
-): Promise<{ outcomes: LaneOutcome[][]; cpuMs: number }> {
+): Promise<{ outcomes: LaneOutcome[][]; cpuMs: number[] }> {
   const workers = options.tasks.map(() => new WorkerProcess());
   try {
     let known: KnownVectors[] | undefined;
@@ -143,12 +143,12 @@ export async function replayInWorkers(
       }),
     );
     const outcomes: LaneOutcome[][] = [];
-    let cpuMs = 0;
+    const cpuMs: number[] = [];
     for (const reply of replies) {
       if (reply.type !== 'done')
         throw new GatewayError({ code: 'internal', message: 'a replay worker did not finish' });
       outcomes.push(reply.outcomes);
-      cpuMs += reply.cpuMs;
+      cpuMs.push(reply.cpuMs);
     }
     return { outcomes, cpuMs };
   } finally {

@@ -106,4 +106,9 @@ export interface ReplayReport {
   elapsedMs: number;
   /** CPU time it took, this process and its worker processes together, ms. */
   cpuMs?: number;
+  /**
+   * CPU time of each worker process, ms, when the replay ran in them: on an otherwise idle machine with
+   * a core per worker, the wall time is about this process's CPU time plus the largest of these.
+   */
+  workerCpuMs?: number[];
 }

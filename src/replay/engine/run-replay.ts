@@ -154,7 +154,7 @@ async function replayWithWorkers(options: {
   prefetch: number;
   progress: ProgressSink | undefined;
   onProgress: (done: number, atMs: number) => void;
-}): Promise<{ outcomes: LaneOutcome[]; cpuMs: number }> {
+}): Promise<{ outcomes: LaneOutcome[]; cpuMs: number[] }> {
   const { requests, seeded } = options;
   const tasks = planTasks({
     variants: seeded,
@@ -224,7 +224,7 @@ export async function runReplay(options: RunReplayOptions): Promise<ReplayReport
   const progress = createReplayProgress({ output: options.progress, total: requests.length, label: 'replay' });
   const onProgress = (done: number, atMs: number): void => progress.update(done, atMs - startMs);
   let outcomes: LaneOutcome[];
-  let workerCpuMs = 0;
+  let workerCpuMs: number[] = [];
   if (threads > 1 && options.source) {
     ({ outcomes, cpuMs: workerCpuMs } = await replayWithWorkers({
       source: options.source,
@@ -285,6 +285,7 @@ export async function runReplay(options: RunReplayOptions): Promise<ReplayReport
     bucketEndsMs: ends,
     ...(projectionBasis ? { projectionBasis } : {}),
     elapsedMs: performance.now() - started,
-    cpuMs: (cpu.user + cpu.system) / 1000 + workerCpuMs,
+    cpuMs: (cpu.user + cpu.system) / 1000 + workerCpuMs.reduce((sum, value) => sum + value, 0),
+    ...(workerCpuMs.length > 0 ? { workerCpuMs } : {}),
   };
 }

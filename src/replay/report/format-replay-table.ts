@@ -137,7 +137,10 @@ export function formatReplayTable(report: ReplayReport): string {
     "Cost per 1M tokens divides each column by the same traffic (the baseline's input + output tokens); latency is simulated time.",
   );
   sections.push('', ...notes.map((note) => `- ${note}`));
-  const cpu = report.cpuMs === undefined ? '' : ` (${(report.cpuMs / 1000).toFixed(1)} s of CPU)`;
+  const workers = report.workerCpuMs?.length
+    ? `; ${report.workerCpuMs.length} worker processes: ${report.workerCpuMs.map((ms) => (ms / 1000).toFixed(1)).join(' + ')} s`
+    : '';
+  const cpu = report.cpuMs === undefined ? '' : ` (${(report.cpuMs / 1000).toFixed(1)} s of CPU${workers})`;
   sections.push('', `Replayed in ${(report.elapsedMs / 1000).toFixed(1)} s${cpu}.`);
   return `${sections.join('\n')}\n`;
 }

@@ -62,7 +62,7 @@ export function parseAzureTrace(text: string, options: { name: string }): Trace 
     longestOutputTokens,
     notes: [
       'Token counts only: prompts are synthetic filler of the recorded sizes, so the semantic cache is kept out and no exact repeats exist (no answer-cache hits can be measured).',
-      'Routing sees prompt length only (the filler carries no task signal); outputs are the recorded GeneratedTokens.',
+      'Routing sees prompt length only (the filler carries no task signal): the routing columns show where length alone sends this traffic, not what the router would do with the real prompts. With the heuristic classifier, whose other features only add, their saving is an upper bound. Outputs are the recorded GeneratedTokens.',
     ],
   };
 }

@@ -59,7 +59,7 @@ export function ledgerTrace(records: readonly RequestRecord[], options: { name: 
     throw new GatewayError({ code: 'invalid_request', message: `${options.name}: no settled requests with tokens` });
   }
   const notes = [
-    'From the ledger: token sizes only (the ledger keeps no prompt text), so prompts are synthetic filler; the semantic cache is kept out and routing sees length only.',
+    'From the ledger: token sizes only (the ledger keeps no prompt text), so prompts are synthetic filler; the semantic cache is kept out and routing sees length only (with the heuristic classifier the routing saving is then an upper bound).',
   ];
   if (skipped > 0)
     notes.push(`${skipped} ledger rows were left out (cache hits, rejections or shadow runs: no token sizes).`);
