@@ -54,23 +54,21 @@ export class LearnedRouter {
   readonly models: readonly string[];
   private readonly file: RouterFile;
   private readonly modelIndex: Map<string, number>;
-  /** Hash bucket → vocabulary column, -1 when the bucket is not in the vocabulary. */
-  private readonly columnOfBucket: Int32Array;
-  private readonly idf: Float64Array;
-  private readonly weights: Float64Array;
+  /** Per hash bucket: its IDF and its difficulty weight, interleaved; IDF 0 = not in the vocabulary. */
+  private readonly bucketTable: Float32Array;
   private readonly accumulator: FeatureAccumulator;
 
   constructor(file: RouterFile) {
     this.file = file;
     this.models = file.models.map((model) => model.id);
     this.modelIndex = new Map(this.models.map((model, index) => [model, index]));
-    this.columnOfBucket = new Int32Array(2 ** file.features.hashBits).fill(-1);
+    // Interleaved [idf, weight] per hash bucket (0 outside the vocabulary): one cache line per lookup.
+    this.bucketTable = new Float32Array(2 * 2 ** file.features.hashBits);
     file.vocabulary.buckets.forEach((bucket, column) => {
-      this.columnOfBucket[bucket] = column;
+      this.bucketTable[2 * bucket] = file.vocabulary.idf[column] as number;
+      this.bucketTable[2 * bucket + 1] = file.difficulty.weights[column] as number;
     });
-    this.idf = Float64Array.from(file.vocabulary.idf);
-    this.weights = Float64Array.from(file.difficulty.weights);
-    this.accumulator = new FeatureAccumulator(file.features.hashBits);
+    this.accumulator = new FeatureAccumulator();
   }
 
   /** The stored form, for `router.json`. */
@@ -97,14 +95,15 @@ export class LearnedRouter {
     let squaredNorm = 0;
     let dot = 0;
     // Same L2-normalised TF-IDF row as training (TfidfVectoriser), accumulated without building it.
+    const table = this.bucketTable;
     for (let position = 0; position < accumulator.distinct; position += 1) {
       const bucket = accumulator.bucketAt(position);
-      const column = this.columnOfBucket[bucket] as number;
-      if (column < 0) continue;
-      const count = accumulator.counts[bucket] as number;
-      const value = (sublinear ? 1 + Math.log(count) : count) * (this.idf[column] as number);
+      const idf = table[2 * bucket] as number;
+      if (idf === 0) continue;
+      const count = accumulator.countAt(position);
+      const value = (sublinear ? 1 + Math.log(count) : count) * idf;
       squaredNorm += value * value;
-      dot += value * (this.weights[column] as number);
+      dot += value * (table[2 * bucket + 1] as number);
     }
     return this.file.difficulty.bias + dot / (Math.sqrt(squaredNorm) || 1);
   }
