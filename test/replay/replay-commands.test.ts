@@ -3,8 +3,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import { runDemoCommand } from '../../src/cli/run-demo-command.js';
 import { runReplayCommand } from '../../src/cli/run-replay-command.js';
+import { SUPPORT_FAQ } from '../../src/demo/demo-intents.js';
+import { demoTracePath } from '../../src/demo/demo-trace-path.js';
+import { generateDemoTrace } from '../../src/demo/generate-demo-trace.js';
 import type { ReplayReport } from '../../src/replay/engine/replay-report.js';
 import { runCrossFittedReplay } from '../../src/replay/routerbench/run-cross-fitted-replay.js';
 import type { RouterBenchPrompt } from '../../src/replay/trace/read-routerbench-trace.js';
@@ -131,6 +135,27 @@ describe('cross-fitted RouterBench replay', () => {
     assert.equal(routing?.requests, 24);
     assert.ok(Math.abs(Object.values(routing?.tierShares ?? {}).reduce((sum, share) => sum + share, 0) - 1) < 1e-9);
     assert.match(report.notes.join(' '), /cross-fitted: 3 folds/);
+  });
+});
+
+describe('the shipped demo trace', () => {
+  test('is what the seeded generator makes: support desk and coding traffic, repeats, paraphrases, shared system prompts', () => {
+    const shipped = gunzipSync(readFileSync(demoTracePath())).toString('utf8').trimEnd().split('\n');
+    assert.deepEqual(shipped, generateDemoTrace(), 'regenerate with: npx tsx src/demo/write-demo-trace.ts');
+    const lines = shipped.map(
+      (line) => JSON.parse(line) as { tenant: string; feature: string; messages: { role: string; content: string }[] },
+    );
+    assert.equal(lines.length, 1_200);
+    assert.deepEqual([...new Set(lines.map((line) => line.tenant))].sort(), ['acme-devtools', 'acme-support']);
+    const systems = new Set(lines.map((line) => line.messages.find((message) => message.role === 'system')?.content));
+    assert.ok(systems.size <= 3, 'every request carries one of a few long shared system prompts');
+    for (const system of systems) assert.ok((system?.length ?? 0) > 4_000);
+    const questions = lines.map((line) => line.messages.at(-1)?.content ?? '');
+    const counts = new Map<string, number>();
+    for (const question of questions) counts.set(question, (counts.get(question) ?? 0) + 1);
+    const repeated = questions.filter((question) => (counts.get(question) ?? 0) > 1).length;
+    assert.ok(repeated / questions.length > 0.3, `${repeated} of ${questions.length} are word-for-word repeats`);
+    for (const phrasing of SUPPORT_FAQ[0] ?? []) assert.ok(counts.has(phrasing), `paraphrase "${phrasing}" is asked`);
   });
 });
 

@@ -16,6 +16,13 @@ import type { ReplayVariant } from './replay-variants.js';
 import { VariantCollector } from './variant-collector.js';
 import { createVirtualClock, type VirtualClock } from './virtual-clock.js';
 
+/**
+ * The local embedder runs on the replay's own thread: a replay embeds in bulk and serves nothing else
+ * meanwhile, so a worker thread would only add hand-offs. (Not a literal at the call, so that builds of
+ * the embedder without the `thread` option accept it too: they run on the calling thread anyway.)
+ */
+export const LOCAL_EMBEDDER_OPTIONS: { batchSize: number; thread: 'main' } = { batchSize: 32, thread: 'main' };
+
 /** A configuration to replay, with the seed of its simulated providers. */
 export interface SeededVariant {
   variant: ReplayVariant;
@@ -179,7 +186,9 @@ export async function replayVariants(options: ReplayVariantsOptions): Promise<La
     shared ??= (
       options.embedder
         ? Promise.resolve(options.embedder)
-        : import('../../cache/embedders/create-local-embedder.js').then((module) => module.createLocalEmbedder())
+        : import('../../cache/embedders/create-local-embedder.js').then((module) =>
+            module.createLocalEmbedder(LOCAL_EMBEDDER_OPTIONS),
+          )
     ).then((inner) => {
       const memo = createSharedEmbedder(inner);
       for (const known of options.known ?? []) memo.remember(known);

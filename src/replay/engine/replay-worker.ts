@@ -2,7 +2,7 @@ import type { Embedder } from '../../cache/embedders/embedder.js';
 import { createLogger } from '../../logging/create-logger.js';
 import { loadTrace, type TraceSource } from '../trace/read-trace.js';
 import type { KnownVectors } from './create-shared-embedder.js';
-import { type LaneOutcome, replayVariants, type SeededVariant } from './replay-lanes.js';
+import { type LaneOutcome, LOCAL_EMBEDDER_OPTIONS, replayVariants, type SeededVariant } from './replay-lanes.js';
 
 /** A replay task: plain data only (the trace is read again from its source). */
 export interface ReplayWorkerData {
@@ -45,7 +45,7 @@ let embedder: Promise<Embedder> | undefined;
 function localEmbedder(): Promise<Embedder> {
   // Loaded on first use: a worker replaying no semantic cache never loads TensorFlow.js.
   embedder ??= import('../../cache/embedders/create-local-embedder.js').then((module) =>
-    module.createLocalEmbedder({ batchSize: EMBED_BATCH }),
+    module.createLocalEmbedder(LOCAL_EMBEDDER_OPTIONS),
   );
   return embedder;
 }
