@@ -1,4 +1,4 @@
-// npm run eval:cache [-- --pairs N | --full]
+// npm run eval:cache [-- --pairs N | --full | --available]
 // Precision, recall and hit rate of the semantic cache on real paraphrase data, for the raw embedding
 // and with the verifier, tuned on the first half of the Quora pairs and reported on the second.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -20,15 +20,22 @@ import { simulateCache } from './simulate-cache.js';
 
 const args = process.argv.slice(2);
 const full = args.includes('--full');
+// Every pair whose two texts are already embedded (no model run): the larger sample while a full
+// embedding of the file is still under way.
+const available = args.includes('--available');
 const pairsArgument = args.indexOf('--pairs');
 const perSplit = full ? Number.POSITIVE_INFINITY : pairsArgument >= 0 ? Number(args[pairsArgument + 1]) : 8000;
 const DEFAULT_THRESHOLD = DEFAULT_SEMANTIC_THRESHOLD;
 const PRECISION_BAR = 0.95;
 
-const { tune, test } = splitQuoraPairs({ perSplit });
 const mock = loadMockPairs();
 const embedder = await createLocalEmbedder();
 const vectors = new EmbeddingFileCache(embedder);
+const splits = splitQuoraPairs({ perSplit: available ? Number.POSITIVE_INFINITY : perSplit });
+const embedded = (pair: { textA: string; textB: string }) =>
+  vectors.get(pair.textA) !== undefined && vectors.get(pair.textB) !== undefined;
+const tune = available ? splits.tune.filter(embedded) : splits.tune;
+const test = available ? splits.test.filter(embedded) : splits.test;
 const allTexts = [
   ...mock.flatMap((pair) => [pair.origin, pair.similar]),
   ...[...tune, ...test].flatMap((pair) => [pair.textA, pair.textB]),
@@ -140,7 +147,7 @@ const format = (value: number) => value.toFixed(3);
 const lines: string[] = [];
 lines.push('# Semantic cache evaluation', '');
 lines.push(
-  `Embedder: ${LOCAL_EMBEDDER_ID} (local, 512 dimensions). Quora pairs: tune = ${scoredTune.length} pairs from the file's first half, test = ${scoredTest.length} from its second half (${full ? 'all pairs' : `seeded random sample, seed 20260801/20260802, ${perSplit} per half`}); positives: tune ${tune.filter((pair) => pair.duplicate).length}, test ${test.filter((pair) => pair.duplicate).length}. GPTCache mock pairs: ${mock.length} (all paraphrases).`,
+  `Embedder: ${LOCAL_EMBEDDER_ID} (local, 512 dimensions). Quora pairs: tune = ${scoredTune.length} pairs from the file's first half, test = ${scoredTest.length} from its second half (${full ? 'all pairs' : available ? 'every pair whose texts were embedded' : `seeded random sample, seed 20260801/20260802, ${perSplit} per half`}); positives: tune ${tune.filter((pair) => pair.duplicate).length}, test ${test.filter((pair) => pair.duplicate).length}. GPTCache mock pairs: ${mock.length} (all paraphrases).`,
   '',
   `Default operating point (code defaults): threshold ${DEFAULT_THRESHOLD}, verifier with at most ${DEFAULT_MAX_EXTRA_WORDS} extra content word(s), at least ${DEFAULT_MIN_CONTENT_WORDS} content words, overlap ≥ ${DEFAULT_MIN_OVERLAP}.`,
   `Tuned on the tune half (most recall with precision − 1 standard error ≥ ${PRECISION_BAR}, else most precision at recall ≥ 0.05): ${tuned.setting} at threshold ${tuned.point.threshold} (tune precision ${format(tuned.point.precision)}, recall ${format(tuned.point.recall)}, ${tuned.point.hits} hits); at the SPEC threshold ${DEFAULT_THRESHOLD} the same rule picks ${tunedAtSpec.setting} (tune precision ${format(tunedAtSpec.point.precision)}, recall ${format(tunedAtSpec.point.recall)}).`,
@@ -222,7 +229,7 @@ writeFileSync(join(resultsDirectory, 'cache-eval.md'), `${report}\n`);
 const toObject = (table: Map<string, OperatingPoint[]>) => Object.fromEntries(table);
 writeFileSync(
   join(resultsDirectory, 'cache-eval.json'),
-  `${JSON.stringify({ perSplit: full ? 'all' : perSplit, tuned, tunedAtSpec, tune: toObject(tuneSweeps), test: toObject(testSweeps), mock: toObject(mockSweeps), simulations }, null, 2)}\n`,
+  `${JSON.stringify({ perSplit: full ? 'all' : available ? 'available' : perSplit, tuned, tunedAtSpec, tune: toObject(tuneSweeps), test: toObject(testSweeps), mock: toObject(mockSweeps), simulations }, null, 2)}\n`,
 );
 const colors = ['#888', '#1f77b4', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#d62728'];
 const defaultMarker = { x: defaultPoint.recall, y: defaultPoint.precision, label: `default (${DEFAULT_THRESHOLD})` };

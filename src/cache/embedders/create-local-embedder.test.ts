@@ -11,6 +11,7 @@ function cosine(left: Float32Array, right: Float32Array): number {
 }
 
 describe('createLocalEmbedder', () => {
+  // On this thread, where the test can watch every socket and fetch; the worker runs the same code.
   it('loads the packaged model without touching the network and ranks paraphrases above unrelated text', async () => {
     const sockets: unknown[] = [];
     const onSocket = (socket: unknown) => sockets.push(socket);
@@ -18,7 +19,7 @@ describe('createLocalEmbedder', () => {
     const originalFetch = globalThis.fetch;
     globalThis.fetch = () => Promise.reject(new Error('network is off in this test'));
     try {
-      const embedder = await createLocalEmbedder();
+      const embedder = await createLocalEmbedder({ thread: 'main' });
       assert.equal(embedder.dimensions, 512);
       const [question, paraphrase, unrelated, empty] = await embedder.embed([
         'How do I learn to play the guitar?',
@@ -40,6 +41,28 @@ describe('createLocalEmbedder', () => {
       diagnosticsChannel.unsubscribe('net.client.socket', onSocket);
     }
     assert.equal(sockets.length, 0, 'no outgoing socket was opened');
+  });
+
+  it('by default embeds on a worker thread: the same vectors, and the event loop keeps turning meanwhile', async () => {
+    const texts = ['How do I learn to play the guitar?', 'What is the boiling point of mercury?'];
+    const [inWorker, onMain] = await Promise.all([
+      createLocalEmbedder().then((embedder) => embedder.embed(texts)),
+      createLocalEmbedder({ thread: 'main' }).then((embedder) => embedder.embed(texts)),
+    ]);
+    for (const [index, vector] of inWorker.entries()) {
+      assert.ok(cosine(vector, onMain[index] as Float32Array) > 0.9999, 'same model, same vector');
+    }
+    const worker = await createLocalEmbedder();
+    let turns = 0;
+    const timer = setInterval(() => turns++, 1);
+    try {
+      for (let round = 0; round < 5; round++) await worker.embed([`How do I cook rice, take ${round}?`]);
+    } finally {
+      clearInterval(timer);
+    }
+    // On the main thread the model's synchronous WASM passes let no timer fire at all.
+    assert.ok(turns > 0, 'timers fired while the worker embedded');
+    assert.deepEqual(await worker.embed([]), []);
   });
 
   it('drives the semantic cache with its defaults: a rewording hits, a changed detail misses', async () => {

