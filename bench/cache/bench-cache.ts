@@ -1,4 +1,4 @@
-// npm run bench:cache [-- --max 1000000] [-- --compare] [-- --samples 200]
+// npm run bench:cache [-- --max 1000000] [--compare] [--samples 200] [--sections embedder,gateway,index,lookup]
 // The semantic cache's costs: the local embedder's latency, the gateway's added latency on a miss and
 // on a hit against a direct call to an instant mock, and ANN lookups at 10k / 100k / 1M entries
 // (HNSW vs brute force, recall@1) on real sentence embeddings. Needs the embeddings that
@@ -22,6 +22,12 @@ const numberArgument = (name: string, fallback: number) => {
 const maxEntries = numberArgument('--max', 1_000_000);
 const samples = numberArgument('--samples', 200);
 const compare = args.includes('--compare');
+const ALL_SECTIONS = ['embedder', 'gateway', 'index', 'lookup'];
+const sectionsArgument = args.indexOf('--sections');
+const sections = new Set(sectionsArgument >= 0 ? (args[sectionsArgument + 1] ?? '').split(',') : ALL_SECTIONS);
+// A partial run writes its own file, so that it never replaces the sections it did not run.
+const resultsFile =
+  sections.size === ALL_SECTIONS.length ? 'cache-bench.md' : `cache-bench-${[...sections].join('-')}.md`;
 const QUERIES = 1000;
 
 const lines: string[] = [];
@@ -34,7 +40,7 @@ const log = (...lineList: string[]) => {
 const resultsDirectory = join(PROJECT_ROOT, 'bench', 'results');
 mkdirSync(resultsDirectory, { recursive: true });
 /** Writes what is measured so far, so that a long run leaves its early sections even if stopped. */
-const save = () => writeFileSync(join(resultsDirectory, 'cache-bench.md'), `${lines.join('\n')}\n`);
+const save = () => writeFileSync(join(resultsDirectory, resultsFile), `${lines.join('\n')}\n`);
 const fixed = (value: number, digits = 3) => value.toFixed(digits);
 
 log(
@@ -47,9 +53,10 @@ log(
 );
 
 // 1. The local embedder.
-{
+if (sections.has('embedder')) {
   const started = performance.now();
-  const embedder = await createLocalEmbedder();
+  // On this thread: the model's own speed, without the worker's message passing.
+  const embedder = await createLocalEmbedder({ thread: 'main' });
   const loadMs = performance.now() - started;
   const texts = loadMockPairs()
     .slice(0, 96)
@@ -76,7 +83,7 @@ log(
 }
 
 // 2. What the cache adds to a request, end to end through HTTP.
-{
+if (sections.has('gateway')) {
   const rows = await measureGatewayLatency({ samples });
   const direct = rows[0];
   log(
@@ -96,42 +103,44 @@ log(
 }
 
 // 3. ANN lookups on real embeddings.
-const real = loadRealEmbeddings();
-log(
-  `## Index lookups (${real.length.toLocaleString('en')} real USE-lite embeddings of Quora and GPTCache questions, then synthetic neighbours of them; ${QUERIES} held-out real questions as queries, top-4)`,
-  '',
-  'Build: one multi-threaded usearch batch insertion per 100k rows (as after a restart or a Redis resync). Brute force: usearch `exactSearch`, native SIMD, one thread.',
-  '',
-  '| entries | real rows | settings | build wall / CPU (s) | ANN p50 / p99 (ms) | ANN CPU p50 / p99 (ms) | recall@1 vs exact | brute force p50 / p99 (ms) | memory while building (MB) |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-);
-const row = (measured: IndexMeasurement, realRows: number) =>
+const real = sections.has('index') || sections.has('lookup') ? loadRealEmbeddings() : [];
+if (sections.has('index')) {
   log(
-    `| ${measured.size.toLocaleString('en')} | ${realRows.toLocaleString('en')} | ${measured.settings} | ${fixed(measured.buildSeconds, 1)} / ${fixed(measured.buildCpuSeconds, 1)} | ${fixed(measured.annP50)} / ${fixed(measured.annP99)} | ${fixed(measured.annCpuP50)} / ${fixed(measured.annCpuP99)} | ${fixed(measured.recallAt1)} (${measured.recallQueries} queries) | ${fixed(measured.bruteP50, 2)} / ${fixed(measured.bruteP99, 2)} | ${measured.memoryMb.toFixed(0)} |`,
-  );
-const previousDefaults = { connectivity: 16, expansionAdd: 128, expansionSearch: 64, quantization: 'f32' } as const;
-let jsExact: { p50: number; p99: number } | undefined;
-for (const size of [10_000, 100_000, 1_000_000].filter((size) => size <= maxEntries)) {
-  const vectors = createRealisticVectors({ size, queryCount: QUERIES, real });
-  const bruteQueries = size >= 1_000_000 ? 200 : QUERIES;
-  row(measureIndex({ vectors, settings: DEFAULT_GRAPH_SETTINGS, bruteQueries }), vectors.realRows);
-  const previousDiffers = JSON.stringify(previousDefaults) !== JSON.stringify(DEFAULT_GRAPH_SETTINGS);
-  if (compare && size === 100_000 && previousDiffers) {
-    row(measureIndex({ vectors, settings: previousDefaults, bruteQueries }), vectors.realRows);
-  }
-  if (size === 10_000) jsExact = measureJsExact(vectors, 300);
-  save();
-}
-log('');
-if (jsExact !== undefined) {
-  log(
-    `The index's own exact mode (a JS loop, used up to 256 entries per scope) over 10,000 entries: p50 ${fixed(jsExact.p50, 2)} / p99 ${fixed(jsExact.p99, 2)} ms.`,
+    `## Index lookups (${real.length.toLocaleString('en')} real USE-lite embeddings of Quora and GPTCache questions, then synthetic neighbours of them; ${QUERIES} held-out real questions as queries, top-4)`,
     '',
+    'Build: one multi-threaded usearch batch insertion per 100k rows (as after a restart or a Redis resync). Brute force: usearch `exactSearch`, native SIMD, one thread.',
+    '',
+    '| entries | real rows | settings | build wall / CPU (s) | ANN p50 / p99 (ms) | ANN CPU p50 / p99 (ms) | recall@1 vs exact | brute force p50 / p99 (ms) | memory while building (MB) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   );
+  const row = (measured: IndexMeasurement, realRows: number) =>
+    log(
+      `| ${measured.size.toLocaleString('en')} | ${realRows.toLocaleString('en')} | ${measured.settings} | ${fixed(measured.buildSeconds, 1)} / ${fixed(measured.buildCpuSeconds, 1)} | ${fixed(measured.annP50)} / ${fixed(measured.annP99)} | ${fixed(measured.annCpuP50)} / ${fixed(measured.annCpuP99)} | ${fixed(measured.recallAt1)} (${measured.recallQueries} queries) | ${fixed(measured.bruteP50, 2)} / ${fixed(measured.bruteP99, 2)} | ${measured.memoryMb.toFixed(0)} |`,
+    );
+  const previousDefaults = { connectivity: 16, expansionAdd: 128, expansionSearch: 64, quantization: 'f32' } as const;
+  let jsExact: { p50: number; p99: number } | undefined;
+  for (const size of [10_000, 100_000, 1_000_000].filter((size) => size <= maxEntries)) {
+    const vectors = createRealisticVectors({ size, queryCount: QUERIES, real });
+    const bruteQueries = size >= 1_000_000 ? 200 : QUERIES;
+    row(measureIndex({ vectors, settings: DEFAULT_GRAPH_SETTINGS, bruteQueries }), vectors.realRows);
+    const previousDiffers = JSON.stringify(previousDefaults) !== JSON.stringify(DEFAULT_GRAPH_SETTINGS);
+    if (compare && size === 100_000 && previousDiffers) {
+      row(measureIndex({ vectors, settings: previousDefaults, bruteQueries }), vectors.realRows);
+    }
+    if (size === 10_000) jsExact = measureJsExact(vectors, 300);
+    save();
+  }
+  log('');
+  if (jsExact !== undefined) {
+    log(
+      `The index's own exact mode (a JS loop, used up to 256 entries per scope) over 10,000 entries: p50 ${fixed(jsExact.p50, 2)} / p99 ${fixed(jsExact.p99, 2)} ms.`,
+      '',
+    );
+  }
 }
 
 // 4. A whole SemanticCache lookup (scope, ANN, threshold, verifier, value fetch), vector given.
-{
+if (sections.has('lookup')) {
   log(
     '## SemanticCache.lookup end to end (memory store, vector given: no embedding)',
     '',
@@ -167,4 +176,4 @@ if (jsExact !== undefined) {
   log('');
 }
 save();
-console.error('wrote bench/results/cache-bench.md');
+console.error(`wrote bench/results/${resultsFile}`);
