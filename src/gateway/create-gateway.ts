@@ -34,6 +34,7 @@ import type { AutoRouter } from '../stages/route/resolve-route.js';
 import { createLedgerObserver } from '../stages/settle/create-ledger-observer.js';
 import type { SettleObserver } from '../stages/settle/settled-request.js';
 import { countChatRequestTokens, preloadEncoding } from '../tokens/count-tokens.js';
+import { createTracing } from '../tracing/create-tracing.js';
 import { createRuntime, type Runtime } from './create-runtime.js';
 import type { GatewayCore } from './gateway-core.js';
 import { handleChat } from './handle-chat.js';
@@ -177,7 +178,13 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
           masterKey: () => environment[currentConfig.server.master_key_env] || undefined,
         });
   const masterKey = (): string | undefined => environment[currentConfig.server.master_key_env] || undefined;
-  const metrics = createMetrics({ maxTenants: 50, snapshot: resilience?.snapshot, ledgerStats: () => ledger.stats() });
+  const metrics = createMetrics({
+    maxTenants: config.metrics.max_tenants,
+    maxFeatures: config.metrics.max_features,
+    snapshot: resilience?.snapshot,
+    ledgerStats: () => ledger.stats(),
+  });
+  const tracing = await createTracing({ config: config.tracing, logger });
   const admin = createAdminHandlers({ ledger, masterKey, snapshot: resilience?.snapshot, logger });
   const dashboard = createDashboardHandler({ masterKey, logger });
   const core: GatewayCore = {
@@ -194,6 +201,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
       ...(resilience ? [resilience.observer] : []),
       metrics.observer,
       admin.observer,
+      ...(tracing ? [tracing.observer] : []),
       ...(options.observers ?? []),
     ],
     budgets: options.budgets ?? resilience?.budgets ?? unlimitedBudgets,
@@ -369,6 +377,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
       await ownCache?.close();
       await resilience?.close();
       admin.close();
+      await tracing?.close();
       if (!options.ledger) await ledger.close();
     },
   };
