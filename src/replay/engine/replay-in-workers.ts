@@ -106,11 +106,13 @@ export async function replayInWorkers(
     let known: KnownVectors[] | undefined;
     const texts = options.embedTexts ?? [];
     if (texts.length > 0) {
-      const share = Math.ceil(texts.length / workers.length);
+      // Sorted by length and dealt in turn: each worker gets a like share of long texts, and batches
+      // of similar lengths (the model pads a batch to its longest text).
+      const sorted = [...texts].sort((a, b) => a.length - b.length);
       const done = workers.map(() => 0);
       known = await Promise.all(
         workers.map(async (worker, index) => {
-          const part = texts.slice(index * share, (index + 1) * share);
+          const part = sorted.filter((_, position) => position % workers.length === index);
           const reply = await worker.ask({ type: 'embed', texts: part }, (message) => {
             if (message.type !== 'embed-progress') return;
             done[index] = message.done;

@@ -83,10 +83,11 @@ export function renderReplayChart(report: ReplayReport): string {
     parts.push(`<polyline fill="none" stroke="${colour}" stroke-width="2.2"${dash} points="${points.join(' ')}"/>`);
     const legendY = MARGIN.top + 10 + index * 36;
     const legendX = MARGIN.left + plotWidth + 18;
-    const saving = result.name === 'baseline' ? '' : ` (${(result.savingVsBaseline * 100).toFixed(0)}% less)`;
+    const change = Math.round(result.savingVsBaseline * 100);
+    const saving = result.name === 'baseline' ? '' : change >= 0 ? ` (${change}% less)` : ` (${-change}% more)`;
     parts.push(
       `<line x1="${legendX}" x2="${legendX + 22}" y1="${legendY}" y2="${legendY}" stroke="${colour}" stroke-width="3"${dash}/>`,
-      `<text x="${legendX + 28}" y="${legendY + 4}" fill="#111827">${escapeXml(result.label)}</text>`,
+      `<text x="${legendX + 28}" y="${legendY + 4}" fill="#111827">${escapeXml(result.sameAs ? `${result.label} (= ${report.variants.find((other) => other.name === result.sameAs)?.label ?? result.sameAs})` : result.label)}</text>`,
       `<text x="${legendX + 28}" y="${legendY + 19}" fill="#4b5563">${escapeXml(`${money(result.costUsd)}${saving}`)}</text>`,
     );
   });
