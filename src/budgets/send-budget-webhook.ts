@@ -45,11 +45,12 @@ export function createBudgetWebhookSender(options: {
   logger: Logger;
   fetch?: typeof fetch;
   now?: () => number;
+  /** Sees every crossing, whether or not the budget has a webhook (the dashboard's alert list). */
+  onAlert?: (alert: BudgetWebhookPayload) => void;
 }): BudgetWebhookSender {
   const send = options.fetch ?? fetch;
   const now = options.now ?? Date.now;
   return async ({ budget, threshold, totals }) => {
-    if (!budget.webhookUrl) return;
     const payload: BudgetWebhookPayload = {
       type: 'budget.threshold_crossed',
       threshold,
@@ -65,6 +66,8 @@ export function createBudgetWebhookSender(options: {
       resets_at: new Date(budget.window.endMs).toISOString(),
       at: new Date(now()).toISOString(),
     };
+    options.onAlert?.(payload);
+    if (!budget.webhookUrl) return;
     try {
       const response = await send(budget.webhookUrl, {
         method: 'POST',

@@ -176,6 +176,8 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
           logger,
           environment,
           masterKey: () => environment[currentConfig.server.master_key_env] || undefined,
+          // Alerts fire on requests, long after `admin` below exists.
+          onBudgetAlert: (alert) => admin.recordAlert(alert),
         });
   const masterKey = (): string | undefined => environment[currentConfig.server.master_key_env] || undefined;
   const metrics = createMetrics({

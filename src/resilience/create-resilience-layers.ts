@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createBudgetAdminHandler } from '../budgets/budget-admin-handler.js';
 import { type BudgetSnapshot, createBudgetLayer, type ManagedBudgetLayer } from '../budgets/create-budget-layer.js';
-import { createBudgetWebhookSender } from '../budgets/send-budget-webhook.js';
+import { type BudgetWebhookPayload, createBudgetWebhookSender } from '../budgets/send-budget-webhook.js';
 import type { ConfigFile } from '../config/config-schema.js';
 import { createKeyStore } from '../keys/create-key-store.js';
 import { createVirtualKeys, type VirtualKeys } from '../keys/create-virtual-keys.js';
@@ -73,6 +73,8 @@ export interface CreateResilienceLayersOptions {
   keyStore?: KeyStore;
   /** The master key for the admin handlers (default: none, like a gateway without one). */
   masterKey?: () => string | undefined;
+  /** Every budget threshold crossing (webhook or not), e.g. the admin API's `recordAlert`. */
+  onBudgetAlert?: (alert: BudgetWebhookPayload) => void;
 }
 
 /**
@@ -97,7 +99,7 @@ export async function createResilienceLayers(options: CreateResilienceLayersOpti
     budgets: () => currentConfig().budgets,
     keyBudget: keys.keyBudget,
     leaseMs: () => currentConfig().resilience.reservation_lease_ms,
-    webhook: createBudgetWebhookSender({ logger }),
+    webhook: createBudgetWebhookSender({ logger, onAlert: options.onBudgetAlert }),
     logger,
   });
   const guard = createAttemptGuard({
