@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import OpenAI from 'openai';
+import { startTestGateway, type TestGateway, twoProtocolConfig } from '../support/start-test-gateway.js';
+
+describe('semantic cache over a provider embeddings deployment instead of the local model', () => {
+  let harness: TestGateway;
+  let openai: OpenAI;
+
+  before(async () => {
+    // The gateway builds the embedder itself from the configuration: no cache layer handed in.
+    harness = await startTestGateway({
+      config: twoProtocolConfig({
+        cache: {
+          enabled: true,
+          semantic: { enabled: true, embedder: 'provider:sim-openai/oa-embed', embedding_dimensions: 256 },
+        },
+      }),
+    });
+    openai = new OpenAI({ baseURL: `${harness.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+  });
+  after(() => harness.close());
+
+  const ask = async (question: string) => {
+    const { response } = await openai.chat.completions
+      .create({ model: 'fast', temperature: 0, messages: [{ role: 'user', content: question }] })
+      .withResponse();
+    return response.headers.get('x-tollgate-cache');
+  };
+
+  it('embeds through the configured deployment and serves a rewording from the semantic cache', async () => {
+    assert.equal(await ask('How do I reset the password of my home router?'), 'miss');
+    let status: string | null = 'miss';
+    // The answer is stored after the response has gone out; poll briefly rather than sleep blindly.
+    for (let attempt = 0; attempt < 50 && status !== 'hit-semantic'; attempt++) {
+      status = await ask('how do I reset the password of my home router');
+      if (status !== 'hit-semantic') await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.equal(status, 'hit-semantic');
+    assert.equal(await ask('How do I reset the password of my office printer?'), 'miss');
+  });
+
+  it('refuses to start when the embedder names no configured deployment', async () => {
+    const started = startTestGateway({
+      config: twoProtocolConfig({
+        cache: {
+          enabled: true,
+          semantic: { enabled: true, embedder: 'provider:sim-openai/oa-missing', embedding_dimensions: 256 },
+        },
+      }),
+    });
+    await assert.rejects(
+      started.then(async (gateway) => {
+        await gateway.close();
+      }),
+      /not a configured deployment with embeddings/,
+    );
+  });
+});
