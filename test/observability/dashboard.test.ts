@@ -132,14 +132,82 @@ describe('the dashboard in a real browser', () => {
       .evaluateAll((items) => items.map((item) => item.getAttribute('data-key')));
     assert.deepEqual(legend.sort(), byTenant.rows.map((row) => row.group.tenant).sort());
 
-    assert.ok(harness.alerts.length >= 1, 'the acme budget crossed a threshold');
-    assert.equal(await page.getByTestId('alert').count(), harness.alerts.length);
     const budget = page.locator('[data-testid=budget][data-key="acme-daily"]');
     const [snapshot] = (await harness.resilience.snapshot()).budgets;
     assert.ok(snapshot && snapshot.utilisation > 0.8, `acme-daily is past fallback: ${snapshot?.utilisation}`);
     assert.equal(Number(await budget.getAttribute('data-value')), snapshot.utilisation);
     assert.equal(await budget.locator('.badge').textContent(), snapshot.level);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'overview.png'), fullPage: true });
+  });
+
+  it('stacks spend by feature and model, mixes routes by rule, and charts the cache hit rate, as the ledger has them', async () => {
+    const legendOf = () =>
+      page
+        .getByTestId('spend-series')
+        .evaluateAll((items) => items.map((item) => [item.getAttribute('data-key'), item.textContent?.trim()]));
+    for (const dimension of ['feature', 'model'] as const) {
+      await page.locator('#spend-by').selectOption(dimension);
+      const byDimension = await usage([dimension]);
+      const expected = byDimension.rows
+        .map((row) => {
+          const name = (row.group[dimension] as string | null) ?? '(none)';
+          return [name, `${name} ${formatUsd(row.costUsd)}`];
+        })
+        .sort();
+      await until(
+        async () => JSON.stringify((await legendOf()).sort()) === JSON.stringify(expected),
+        `the spend chart stacked by ${dimension}: ${JSON.stringify(await legendOf())} vs ${JSON.stringify(expected)}`,
+      );
+    }
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'spend-by-model.png') });
+    await page.locator('#spend-by').selectOption('tenant');
+
+    const byRoute = await usage(['route']);
+    for (const row of byRoute.rows) {
+      const shown = page.locator(`[data-testid=mix-rule][data-key="${row.group.route ?? 'none'}"]`);
+      assert.equal(Number(await shown.getAttribute('data-value')), row.requests, `requests by rule ${row.group.route}`);
+    }
+
+    // The chart's hover box for the newest hour, against the ledger's hourly sums for that hour.
+    const series = await harness.ledger.timeSeries({
+      from: Date.now() - 86_400_000,
+      to: Date.now() + 1,
+      bucket: 'hour',
+    });
+    const newest = series.filter((point) => point.bucketStart === Math.max(...series.map((each) => each.bucketStart)));
+    const hits = newest.reduce((sum, point) => sum + point.cacheHits, 0);
+    const requests = newest.reduce((sum, point) => sum + point.requests, 0);
+    assert.ok(hits > 0, 'the exact-cache repeat is in the newest hour');
+    const over = page.locator('#cache-chart .u-over');
+    const box = await over.boundingBox();
+    assert.ok(box);
+    await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2);
+    const tooltip = page.locator('#cache-chart .chart-tooltip');
+    await tooltip.waitFor();
+    assert.match(
+      (await tooltip.textContent()) ?? '',
+      new RegExp(`gateway cache hits \\(share of requests\\): ${((hits / requests) * 100).toFixed(1)}%`),
+    );
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'cache-chart-hover.png') });
+    await page.mouse.move(0, 0);
+  });
+
+  it('keeps the totals right when the range changes', async () => {
+    await page.locator('button[data-range="7d"]').click();
+    await until(async () => /range=7d/.test(page.url()), 'the range is kept in the address');
+    await page.waitForSelector('body[data-state=ready]');
+    const week = await harness.ledger.queryUsage({
+      from: Date.now() - 7 * 86_400_000,
+      to: Date.now() + 1,
+      groupBy: [],
+    });
+    await until(
+      async () => (await page.getByTestId('kpi-requests').getAttribute('data-value')) === String(week.totals.requests),
+      'the 7-day totals',
+    );
+    assertUsd(await dataValue(page, '[data-testid=kpi-spend]'), week.totals.costUsd, '7-day spend');
+    await page.locator('button[data-range="24h"]').click();
+    await until(async () => /range=24h/.test(page.url()), 'back to 24 hours');
   });
 
   it('filters the request list and opens a request with every attempt', async () => {
@@ -192,6 +260,51 @@ describe('the dashboard in a real browser', () => {
       'the totals count it',
     );
     await page.locator('[data-testid=tenant-row][data-key="hooli"]').waitFor();
+    assert.deepEqual(pageErrors, [], 'no script errors or failed loads in the page');
+  });
+
+  it('lists every budget alert the webhook got, newest first, and shows a new one live', async () => {
+    await page.getByTestId('filter-tenant').selectOption('');
+    // The budgets layer reports each crossing to the webhook and to the dashboard separately: both must agree.
+    const shownAlerts = await page
+      .getByTestId('alert')
+      .evaluateAll((items) =>
+        items.map((item) => `${item.getAttribute('data-key')}:${item.querySelector('.badge')?.textContent}`),
+      );
+    assert.ok(shownAlerts.includes('acme-daily:fallback'), `the acme budget crossed fallback: ${shownAlerts}`);
+    await until(async () => harness.webhookAlerts.length >= shownAlerts.length, 'the webhook deliveries arrived');
+    // Sorted: two crossings of one settle are POSTed at once and may reach the receiver in either order.
+    assert.deepEqual(
+      shownAlerts.sort(),
+      harness.webhookAlerts.map((alert) => `${alert.budget}:${alert.threshold}`).sort(),
+      'every crossing the webhook got',
+    );
+    const times = await page
+      .getByTestId('alert')
+      .evaluateAll((items) =>
+        items.map((item) => Date.parse(item.querySelector('time')?.getAttribute('datetime') ?? '')),
+      );
+    assert.deepEqual(
+      times,
+      [...times].sort((left, right) => right - left),
+      'newest first',
+    );
+
+    // A budget too small for any request: the refusal crosses its limit, and the alert shows up live.
+    const refused = await sendMixRequest({
+      url: harness.url,
+      request: { tenant: 'umbrella', feature: 'live', model: 'fast', prompt: 'Over budget before it starts.' },
+      headers: AUTH,
+    });
+    assert.equal(refused.status, 429);
+    await page.locator('[data-testid=alert][data-key="umbrella-daily"]').waitFor({ timeout: 5_000 });
+    assert.equal(await page.locator('[data-testid=alert][data-key="umbrella-daily"] .badge').textContent(), 'limit');
+    await until(
+      async () =>
+        harness.webhookAlerts.some((alert) => alert.budget === 'umbrella-daily' && alert.threshold === 'limit'),
+      'the webhook got the same alert',
+    );
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'live-alert.png'), fullPage: true });
     assert.deepEqual(pageErrors, [], 'no script errors or failed loads in the page');
   });
 });

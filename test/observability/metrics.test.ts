@@ -115,6 +115,19 @@ describe('GET /metrics after a known mix of requests', () => {
       assert.equal(value, { closed: 0, 'half-open': 1, open: 2 }[breaker.phase], breaker.deployment);
     }
     assert.ok(snapshot.breakers.length >= 3);
+    assert.deepEqual(
+      snapshot.queues.map((queue) => queue.endpoint),
+      ['sim-openai'],
+      'the one endpoint with max_concurrency',
+    );
+    for (const queue of snapshot.queues) {
+      const labels = { endpoint: queue.endpoint };
+      assert.ok(
+        samples.some((sample) => sample.name === 'tollgate_queue_depth' && sample.labels.endpoint === queue.endpoint),
+      );
+      assert.equal(sumSamples(samples, 'tollgate_queue_depth', labels), queue.depth);
+      assert.equal(sumSamples(samples, 'tollgate_endpoint_in_flight', labels), queue.inFlight);
+    }
     const [budget] = snapshot.budgets;
     assert.ok(budget);
     assert.equal(
@@ -138,5 +151,48 @@ describe('GET /metrics after a known mix of requests', () => {
       const family = name.replace(/_(bucket|sum|count)$/, '');
       assert.ok(exported.has(name) || exported.has(family), `${name} is not exported`);
     }
+  });
+});
+
+describe('metrics.max_tenants and max_features from the config', () => {
+  let harness: ObservedGateway;
+  let built: Awaited<ReturnType<typeof buildDashboardForTest>>;
+
+  before(async () => {
+    built = await buildDashboardForTest();
+    harness = await startObservedGateway({
+      config: { ...mixConfig(1), metrics: { max_tenants: 2, max_features: 3 } },
+      staticDir: built.directory,
+    });
+  });
+
+  after(async () => {
+    await harness?.close();
+    await built?.remove();
+  });
+
+  it('exports the first tenants and features by name and folds the rest into other, totals intact', async () => {
+    const tenants = ['t-one', 't-two', 't-three', 't-four', 't-one'];
+    for (const [index, tenant] of tenants.entries()) {
+      const answer = await sendMixRequest({
+        url: harness.url,
+        request: { tenant, feature: `f-${index}`, model: 'fast', prompt: `Cardinality check number ${index}.` },
+      });
+      assert.equal(answer.status, 200);
+    }
+    await harness.ledger.flush();
+    const samples = parsePrometheusText(await (await fetch(`${harness.url}/metrics`)).text());
+    const cost = samples.filter((sample) => sample.name === 'tollgate_cost_usd_total');
+    assert.deepEqual([...new Set(cost.map((sample) => sample.labels.tenant))].sort(), ['other', 't-one', 't-two']);
+    assert.deepEqual([...new Set(cost.map((sample) => sample.labels.feature))].sort(), ['f-0', 'f-1', 'f-2', 'other']);
+    const byTenant = await harness.ledger.queryUsage({ from: 0, to: Date.now() + 1, groupBy: ['tenant'] });
+    const spent = (tenant: string) => byTenant.rows.find((row) => row.group.tenant === tenant)?.costUsd ?? 0;
+    close(sumSamples(samples, 'tollgate_cost_usd_total', { tenant: 't-one' }), spent('t-one'), 'cost of t-one');
+    close(
+      sumSamples(samples, 'tollgate_cost_usd_total', { tenant: 'other' }),
+      spent('t-three') + spent('t-four'),
+      'the folded tenants',
+    );
+    close(sumSamples(samples, 'tollgate_cost_usd_total'), byTenant.totals.costUsd, 'total cost');
   });
 });

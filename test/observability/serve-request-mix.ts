@@ -13,6 +13,7 @@ export function mixConfig(budgetLimitUsd: number): Record<string, unknown> {
         name: 'sim-openai',
         kind: 'simulated',
         simulation: { protocol: 'openai', ttft_ms: 0 },
+        limits: { max_concurrency: 8 },
         models: [{ name: 'oa-small', price_as: 'gpt-5.4-nano' }],
       },
       {
@@ -37,7 +38,11 @@ export function mixConfig(budgetLimitUsd: number): Record<string, unknown> {
     aliases: { 'flaky-only': ['flaky/flaky-model'] },
     baseline: 'sim-anthropic/an-large',
     cache: { enabled: true },
-    budgets: [{ name: 'acme-daily', scope: 'tenant', match: 'acme', limit_usd: budgetLimitUsd }],
+    budgets: [
+      { name: 'acme-daily', scope: 'tenant', match: 'acme', limit_usd: budgetLimitUsd },
+      // No request fits: the first one is refused, which crosses its limit (a live alert in the dashboard test).
+      { name: 'umbrella-daily', scope: 'tenant', match: 'umbrella', limit_usd: 0.000001 },
+    ],
   };
 }
 

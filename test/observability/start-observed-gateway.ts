@@ -3,30 +3,25 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AdminHandlers, createAdminHandlers } from '../../src/admin/create-admin-handlers.js';
 import type { BudgetAlert } from '../../src/admin/create-alert-log.js';
 import { createCacheLayer, type GatewayCacheLayer } from '../../src/cache/create-cache-layer.js';
 import { validateConfig } from '../../src/config/load-config.js';
 import { createDashboardHandler } from '../../src/dashboard/create-dashboard-handler.js';
 import { createGateway, type Gateway } from '../../src/gateway/create-gateway.js';
-import { createLedger } from '../../src/ledger/create-ledger.js';
 import type { Ledger } from '../../src/ledger/ledger.js';
 import { createLogger, type Logger } from '../../src/logging/create-logger.js';
-import { createMetrics, type Metrics } from '../../src/metrics/create-metrics.js';
-import { createResilienceLayers, type ResilienceLayers } from '../../src/resilience/create-resilience-layers.js';
+import type { ResilienceLayers } from '../../src/resilience/create-resilience-layers.js';
 
-/** A gateway with the ledger, metrics, admin API and dashboard mounted, on 127.0.0.1. */
+/** A gateway as `createGateway` wires it (ledger, metrics, admin API, budgets, tracing), on 127.0.0.1. */
 export interface ObservedGateway {
   /** e.g. `http://127.0.0.1:54321` */
   url: string;
   gateway: Gateway;
   ledger: Ledger;
-  metrics: Metrics;
-  admin: AdminHandlers;
   resilience: ResilienceLayers;
   cache: GatewayCacheLayer;
-  /** Alerts the budgets layer sent to its webhook (and the dashboard received). */
-  alerts: BudgetAlert[];
+  /** Alerts the budgets layer POSTed to the budgets' webhook (a receiver in the test). */
+  webhookAlerts: BudgetAlert[];
   close(): Promise<void>;
 }
 
@@ -45,10 +40,13 @@ function readJson(request: IncomingMessage): Promise<unknown> {
 }
 
 /**
- * Builds what the core will wire into `createGateway` (until it does): the SQLite ledger in a temp
- * folder, metrics, the admin API and the dashboard, budgets and breakers from the
- * resilience layers, the exact cache. Budget webhooks point at a receiver in the test that hands each
- * alert to `admin.recordAlert`, as the budgets layer will call it directly.
+ * `createGateway` with its own metrics, admin API, budgets, breakers and tracing: the wiring a user
+ * gets, so that a broken wire fails these tests. Only three things come from the test: the ledger's
+ * SQLite file in a temp folder, the exact cache (so that a test can wait for stores to land), and the
+ * dashboard's static files, freshly built into a temp folder and mounted in front of the gateway (the
+ * gateway's own /dashboard serves `dist/dashboard/public`, which may be stale or missing in a checkout).
+ * Budget webhooks point at a receiver here, so that a test can compare what the webhook got with what
+ * the dashboard shows.
  */
 export async function startObservedGateway(options: {
   /** The config document; `storage` and budget webhooks are filled in here. */
@@ -61,13 +59,11 @@ export async function startObservedGateway(options: {
   const directory = await mkdtemp(join(tmpdir(), 'tollgate-observed-'));
   const environment = options.environment ?? {};
   const logger = options.logger ?? createLogger({ level: 'silent' });
-  const alerts: BudgetAlert[] = [];
-  let admin: AdminHandlers | undefined;
+  const webhookAlerts: BudgetAlert[] = [];
   const receiver = createServer((request, response) => {
     readJson(request).then(
       (body) => {
-        alerts.push(body as BudgetAlert);
-        admin?.recordAlert(body as BudgetAlert);
+        webhookAlerts.push(body as BudgetAlert);
         response.end();
       },
       () => response.end(),
@@ -81,62 +77,43 @@ export async function startObservedGateway(options: {
     budgets: budgets.map((budget) => ({ ...budget, webhook_url: `${receiverUrl}/alerts` })),
   };
   const { config } = validateConfig({ document, source: 'the test config', environment });
-  const ledger = await createLedger({ kind: 'sqlite', path: config.storage.sqlite_path }, { logger });
-  const resilience = await createResilienceLayers({ config, logger, environment });
   const cache = await createCacheLayer({ config, logger });
-  let gateway: Gateway | undefined;
-  const masterKey = () => gateway?.core.masterKey;
-  const metrics = createMetrics({ maxTenants: 50, snapshot: resilience.snapshot, ledgerStats: () => ledger.stats() });
-  admin = createAdminHandlers({ ledger, masterKey, snapshot: resilience.snapshot, logger });
-  gateway = await createGateway({
+  const gateway = await createGateway({
     config: document,
     environment,
     logger,
     simulation: { sleep: async () => {} },
-    ledger,
-    observers: [metrics.observer, admin.observer, resilience.observer],
-    guard: resilience.guard,
-    budgets: resilience.budgets,
     cache,
   });
-  const dashboard = createDashboardHandler({ staticDir: options.staticDir, masterKey, logger });
-  const mounted = admin;
-  const running = gateway;
+  const resilience = gateway.resilience;
+  if (!resilience) throw new Error('createGateway built no resilience layers');
+  const dashboard = createDashboardHandler({
+    staticDir: options.staticDir,
+    masterKey: () => gateway.core.masterKey,
+    logger,
+  });
   const server = createServer({ keepAliveTimeout: 65_000 }, (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://gateway.invalid');
-    if (url.pathname === '/metrics') void metrics.handler(request, response);
-    else if (url.pathname === '/dashboard' || url.pathname.startsWith('/dashboard/'))
-      void dashboard(request, response, url);
-    else if (
-      url.pathname.startsWith('/admin/') &&
-      !url.pathname.startsWith('/admin/keys') &&
-      !url.pathname.startsWith('/admin/config')
-    ) {
-      void mounted.handle(request, response, url);
-    } else running.handle(request, response);
+    if (url.pathname === '/dashboard' || url.pathname.startsWith('/dashboard/')) void dashboard(request, response, url);
+    else gateway.handle(request, response);
   });
   const url = await listen(server);
   return {
     url,
     gateway,
-    ledger,
-    metrics,
-    admin,
+    ledger: gateway.ledger,
     resilience,
     cache,
-    alerts,
+    webhookAlerts,
     async close() {
-      mounted.close();
       server.closeAllConnections();
       receiver.closeAllConnections();
       await Promise.all([
         new Promise<void>((resolve) => server.close(() => resolve())),
         new Promise<void>((resolve) => receiver.close(() => resolve())),
       ]);
-      await running.close();
+      await gateway.close();
       await cache.close();
-      await resilience.close();
-      await ledger.close();
       await rm(directory, { recursive: true, force: true });
     },
   };
