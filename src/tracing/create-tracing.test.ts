@@ -213,6 +213,26 @@ describe('createTracing (OTLP/HTTP to a local collector)', () => {
     assert.ok(got.every((span) => span.status.code === 2 && span.attributes['error.type'] === 'upstream_error'));
   });
 
+  it('builds a burst in slices, and drops (and counts) what does not fit the queue', async () => {
+    const before = receiver.spans.length;
+    const tracing = await createTracing({
+      config: tracingConfig({ endpoint: receiver.url, max_queue_size: 100, export_interval_ms: 20 }),
+      logger: silent,
+    });
+    assert.ok(tracing);
+    const request = { ...settled(parts, Date.now()), attempts: [] };
+    for (let index = 0; index < 250; index++) tracing.observer.onSettled({ ...request, requestId: `burst-${index}` });
+    assert.equal(tracing.droppedRequests, 150, 'the queue holds max_queue_size requests');
+    await receiver.waitForSpans(before + 100);
+    const ids = receiver.spans.slice(before).map((span) => span.attributes['tollgate.request_id']);
+    assert.deepEqual(
+      ids,
+      Array.from({ length: 100 }, (_, index) => `burst-${index}`),
+      'the first 100, in order, without flush() (built on later turns of the event loop)',
+    );
+    await tracing.close();
+  });
+
   it('logs a collector that refuses spans, once, and never throws into the request path', async () => {
     const refusing = await startOtlpReceiver({ status: 503 });
     const lines: string[] = [];
