@@ -4,12 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { validateConfig } from '../../src/config/load-config.js';
+import { createGateway } from '../../src/gateway/create-gateway.js';
 import { createLogger } from '../../src/logging/create-logger.js';
+import type { SimulationHooks } from '../../src/providers/create-provider-adapter.js';
+import type { SimulatedProviderOptions } from '../../src/providers/simulated/simulated-provider-options.js';
 import { defaultReplayConfig } from '../../src/replay/engine/default-replay-config.js';
-import { replayVariants } from '../../src/replay/engine/replay-lanes.js';
+import { injectRequest } from '../../src/replay/engine/inject-request.js';
+import { REPLAY_PREFIX_CACHE_ENTRIES, replayVariants } from '../../src/replay/engine/replay-lanes.js';
 import type { ReplayReport, VariantResult } from '../../src/replay/engine/replay-report.js';
 import { deriveVariants, prepareReplayConfig } from '../../src/replay/engine/replay-variants.js';
 import { runReplay } from '../../src/replay/engine/run-replay.js';
+import { fillerParts } from '../../src/replay/trace/filler-text.js';
 import { parseAzureTrace } from '../../src/replay/trace/read-azure-trace.js';
 import { loadTrace } from '../../src/replay/trace/read-trace.js';
 
@@ -167,5 +172,53 @@ describe('replay in worker processes', () => {
     const inWorkers = await runReplay({ trace, source, variants: ['cache', 'full'], threads: 2 });
     assertClose(comparable(inWorkers), comparable(inProcess));
     assert.equal(column(inWorkers, 'cache').cacheHits.exact, 1);
+  });
+});
+
+describe('simulated prefix caches in a replay', () => {
+  test('the cache size the replay gives the simulated providers reaches them through createGateway', async () => {
+    // Two prompts of ~1,150 tokens: OpenAI-style caching remembers one prefix of each (1,024 tokens).
+    // A, then B, then A again: A's prefix survives B only in a cache of more than one entry.
+    const prompt = (seed: number) => fillerParts({ tokens: 1_146, seed }).join('');
+    const config = {
+      providers: [{ name: 'sim', kind: 'simulated', models: [{ name: 'm', price_as: 'gpt-5.5' }] }],
+      storage: { ledger: 'off' },
+    };
+    const cachedOnThirdRequest = async (hooks: SimulationHooks): Promise<number> => {
+      const gateway = await createGateway({
+        config,
+        environment: {},
+        logger: createLogger({ level: 'silent' }),
+        simulation: hooks,
+        batch: false,
+      });
+      let cached = 0;
+      try {
+        for (const seed of [1, 2, 1]) {
+          const response = await injectRequest({
+            handle: gateway.handle,
+            method: 'POST',
+            path: '/v1/chat/completions',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              model: 'sim/m',
+              max_tokens: 5,
+              messages: [{ role: 'user', content: prompt(seed) }],
+            }),
+          });
+          const usage = (
+            JSON.parse(response.body) as { usage?: { prompt_tokens_details?: { cached_tokens?: number } } }
+          ).usage;
+          cached = usage?.prompt_tokens_details?.cached_tokens ?? 0;
+        }
+      } finally {
+        await gateway.close();
+      }
+      return cached;
+    };
+    const small: SimulationHooks & Pick<SimulatedProviderOptions, 'prefixCacheEntries'> = { prefixCacheEntries: 1 };
+    assert.equal(await cachedOnThirdRequest(small), 0);
+    assert.equal(await cachedOnThirdRequest({}), 1_024);
+    assert.ok(REPLAY_PREFIX_CACHE_ENTRIES >= (100 * 10_000) / 2, 'room for ten minutes of Mooncake-sized prompts');
   });
 });

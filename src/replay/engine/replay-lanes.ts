@@ -5,7 +5,9 @@ import type { Embedder } from '../../cache/embedders/embedder.js';
 import type { ConfigFile } from '../../config/config-schema.js';
 import { createGateway, type Gateway } from '../../gateway/create-gateway.js';
 import type { Logger } from '../../logging/create-logger.js';
+import type { SimulationHooks } from '../../providers/create-provider-adapter.js';
 import { createSeededRandom } from '../../providers/simulated/create-seeded-random.js';
+import type { SimulatedProviderOptions } from '../../providers/simulated/simulated-provider-options.js';
 import { createMemorySharedState } from '../../shared-state/memory-shared-state.js';
 import type { BudgetLayer } from '../../stages/budget/budget-layer.js';
 import type { TraceRequest } from '../trace/trace-request.js';
@@ -22,6 +24,29 @@ import { createVirtualClock, type VirtualClock } from './virtual-clock.js';
  * the embedder without the `thread` option accept it too: they run on the calling thread anyway.)
  */
 export const LOCAL_EMBEDDER_OPTIONS: { batchSize: number; thread: 'main' } = { batchSize: 32, thread: 'main' };
+
+/**
+ * Prefixes a simulated provider's prefix cache holds (each prompt's 128-token steps are entries). The
+ * simulator's default, 10,000, holds under a minute of long-prompt traffic such as Mooncake's (~110
+ * entries a request at ~14k tokens), so shared prefixes would be evicted before their reuse, far sooner
+ * than a provider's 5–10 minute lifetime; 500,000 (~85 MB per configuration) covers that lifetime at
+ * Mooncake's rate.
+ */
+export const REPLAY_PREFIX_CACHE_ENTRIES = 500_000;
+
+/**
+ * The simulated providers' clock, randomness and cache size. `prefixCacheEntries` is an option of the
+ * simulated provider that `createGateway` passes through beside its declared hooks (a test holds it).
+ */
+function replaySimulation(clock: VirtualClock, seed: number): SimulationHooks {
+  const hooks: SimulationHooks & Pick<SimulatedProviderOptions, 'prefixCacheEntries'> = {
+    sleep: clock.sleep,
+    now: clock.now,
+    random: createSeededRandom(seed),
+    prefixCacheEntries: REPLAY_PREFIX_CACHE_ENTRIES,
+  };
+  return hooks;
+}
 
 /** A configuration to replay, with the seed of its simulated providers. */
 export interface SeededVariant {
@@ -109,7 +134,7 @@ async function openLane(options: {
     config,
     environment: {},
     logger,
-    simulation: { sleep: clock.sleep, now: clock.now, random: createSeededRandom(seed) },
+    simulation: replaySimulation(clock, seed),
     observers: [collector],
     batch: false,
     ...(cache ? { cache } : {}),
