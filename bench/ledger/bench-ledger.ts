@@ -1,8 +1,11 @@
-// npm run bench:ledger [-- --requests N --runs R --scan-rows N]
+// npm run bench:ledger [-- --requests N --runs R --rate N --seconds S --scan-rows N]
 //
 // Ledger write throughput (requests with one attempt each, until they are in the store) for SQLite
 // and PostgreSQL side by side, and the latency of one recordRequest call: what the request path
-// pays. With --scan-rows, also the time of a 30-day report over a SQLite ledger of that many rows.
+// pays. Then the CPU the ledger costs per request (all threads of the process: journal line, drain,
+// store writes) when requests arrive at a steady --rate per second, as in a gateway, against the
+// same loop with the ledger off. With --scan-rows, also the time of a 30-day report over a SQLite
+// ledger of that many rows.
 //
 // TODO(gateway): add the added gateway latency with the ledger on vs off (autocannon against the
 // server with `storage.ledger: sqlite|postgres|off`), side by side with the figures below, once
@@ -24,9 +27,13 @@ const { values } = parseArgs({
   options: {
     requests: { type: 'string', default: '10000' },
     runs: { type: 'string', default: '5' },
+    rate: { type: 'string', default: '1000' },
+    seconds: { type: 'string', default: '4' },
     'scan-rows': { type: 'string', default: '0' },
   },
 });
+const RATE = Number(values.rate);
+const PACED_SECONDS = Number(values.seconds);
 const REQUESTS = Number(values.requests);
 const RUNS = Number(values.runs);
 const SCAN_ROWS = Number(values['scan-rows']);
@@ -121,6 +128,79 @@ function summarise(kind: string, results: RunResult[]): string[] {
   ];
 }
 
+interface PacedResult {
+  requests: number;
+  /** Process CPU (user + system, every thread) per request, in microseconds. */
+  cpuUsPerRequest: number;
+  /** Event-loop busy time per request, in microseconds. */
+  loopUsPerRequest: number;
+}
+
+/**
+ * Records requests at `RATE` per second for `PACED_SECONDS` (as many as are due at each 1 ms tick,
+ * so the drain sees the batches a gateway at that rate would give it), then flushes; CPU and
+ * event-loop time are measured from the first record until the store has every row.
+ */
+async function runPaced(config: LedgerConfig): Promise<PacedResult> {
+  const ledger = await createLedger(config, { logger: silent });
+  const total = Math.round(RATE * PACED_SECONDS);
+  const requests = Array.from({ length: total }, (_, index) =>
+    sampleRequest({ startedAt: Date.UTC(2026, 6, 1) + index * 10, tenant: `tenant-${index % 7}` }),
+  );
+  const cpuBefore = process.cpuUsage();
+  const loopBefore = performance.eventLoopUtilization();
+  const started = performance.now();
+  let recorded = 0;
+  while (recorded < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - started) * RATE) / 1000));
+    for (; recorded < due; recorded += 1) {
+      const request = requests[recorded]!;
+      ledger.recordRequest(request, [sampleAttempt(request)]);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await ledger.flush();
+  const loop = performance.eventLoopUtilization(loopBefore);
+  const cpu = process.cpuUsage(cpuBefore);
+  if (config.kind !== 'off') {
+    const stored = (await ledger.queryUsage({ from: 0, to: Date.UTC(2100, 0, 1), groupBy: [] })).totals.requests;
+    if (stored !== total) throw new Error(`${config.kind}: expected ${total} rows, found ${stored}`);
+  }
+  await ledger.close();
+  return {
+    requests: total,
+    cpuUsPerRequest: (cpu.user + cpu.system) / total,
+    loopUsPerRequest: (loop.active * 1000) / total,
+  };
+}
+
+async function benchPaced(kind: 'off' | 'sqlite' | 'postgres'): Promise<PacedResult[]> {
+  const results: PacedResult[] = [];
+  for (let run = -1; run < Math.min(RUNS, 3); run += 1) {
+    const directory = mkdtempSync(join(tmpdir(), 'tollgate-bench-ledger-'));
+    const schema = `bench_ledger_${randomBytes(4).toString('hex')}`;
+    const config: LedgerConfig =
+      kind === 'off'
+        ? { kind }
+        : kind === 'sqlite'
+          ? { kind, path: join(directory, 'ledger.db') }
+          : { kind, url: POSTGRES_URL, journalDir: join(directory, 'journal'), schema };
+    try {
+      const result = await runPaced(config);
+      if (run >= 0) results.push(result);
+    } finally {
+      if (kind === 'postgres') {
+        const client = new pg.Client({ connectionString: POSTGRES_URL });
+        await client.connect();
+        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await client.end();
+      }
+      rmSync(directory, { recursive: true, force: true });
+    }
+  }
+  return results;
+}
+
 async function benchScan(rows: number): Promise<void> {
   const directory = mkdtempSync(join(tmpdir(), 'tollgate-bench-scan-'));
   const store = new SqliteLedgerStore({ path: join(directory, 'ledger.db') });
@@ -183,4 +263,20 @@ console.log(
 console.log(
   'recordRequest: the synchronous call on the request path (one journal line written with writeSync; both stores).',
 );
+
+console.log(
+  `\nCPU per request at ${RATE.toLocaleString('en-US')} requests/s for ${PACED_SECONDS} s (medians of ${Math.min(RUNS, 3)} runs after a warm-up; process CPU, all threads; minus the same loop with the ledger off)`,
+);
+const off = await benchPaced('off');
+const offCpu = median(off.map((result) => result.cpuUsPerRequest));
+const offLoop = median(off.map((result) => result.loopUsPerRequest));
+console.log(`off (the pacing loop)  CPU ${offCpu.toFixed(1)} µs/request  event loop ${offLoop.toFixed(1)} µs/request`);
+for (const kind of ['sqlite', 'postgres'] as const) {
+  const results = await benchPaced(kind);
+  const cpu = median(results.map((result) => result.cpuUsPerRequest));
+  const loop = median(results.map((result) => result.loopUsPerRequest));
+  console.log(
+    `${kind.padEnd(8)} ledger adds  CPU ${(cpu - offCpu).toFixed(1)} µs/request  event loop ${(loop - offLoop).toFixed(1)} µs/request  (runs: ${results.map((result) => (result.cpuUsPerRequest - offCpu).toFixed(0)).join(' / ')} µs)`,
+  );
+}
 if (SCAN_ROWS > 0) await benchScan(SCAN_ROWS);

@@ -118,7 +118,7 @@ class StoreLedger implements Ledger {
     }
     try {
       this.parts.journal.append(entry);
-      this.drain.schedule();
+      this.drain.appended();
       return true;
     } catch (error) {
       if (this.drain.hold(entry)) {

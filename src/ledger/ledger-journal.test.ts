@@ -192,3 +192,65 @@ test('the drain keeps entries while the store is down and writes them when it is
   await drain.stop();
   journal.close();
 });
+
+test('a whole batch waiting starts a drain without waiting out the gathering delay', async () => {
+  const journal = new LedgerJournal({ directory });
+  const store = createFakeStore({});
+  const counters = { storeFailures: 0, setAside: 0, lost: 0 };
+  const drain = new JournalDrain({
+    journal,
+    store,
+    logger: createRecordingLogger(),
+    counters,
+    batchSize: 3,
+    delayMs: 60_000,
+  });
+  for (const id of ['a', 'b']) {
+    journal.append(requestEntry(id));
+    drain.appended();
+  }
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(store.written.length, 0, 'two entries wait for the delay');
+  journal.append(requestEntry('c'));
+  drain.appended();
+  for (let waited = 0; store.written.length < 3 && waited < 2_000; waited += 10) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assert.equal(store.written.length, 3);
+  await drain.stop();
+  journal.close();
+});
+
+test('a store that writes journal text itself gets whole lines; when it refuses, the batch is parsed and written here', async () => {
+  const journal = new LedgerJournal({ directory });
+  const store = createFakeStore({});
+  const texts: string[] = [];
+  let refuseText = false;
+  store.writeJournalText = async (text) => {
+    if (refuseText) throw new TypeError('a journal line is not a ledger entry');
+    texts.push(text);
+  };
+  const counters = { storeFailures: 0, setAside: 0, lost: 0 };
+  const drain = new JournalDrain({ journal, store, logger: createRecordingLogger(), counters });
+  for (const id of ['a', 'b']) journal.append(requestEntry(id));
+  await drain.flush();
+  assert.equal(texts.length, 1);
+  assert.deepEqual(
+    texts[0]!
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { request: { requestId: string } }).request.requestId),
+    ['a', 'b'],
+  );
+  assert.equal(store.written.length, 0);
+  refuseText = true;
+  journal.append(requestEntry('c'));
+  await drain.flush();
+  assert.deepEqual(
+    store.written.map((entry) => (entry.kind === 'request' ? entry.request.requestId : '')),
+    ['c'],
+  );
+  assert.equal(journal.pendingBytes, 0);
+  await drain.stop();
+  journal.close();
+});

@@ -23,16 +23,44 @@ export interface LedgerJournalOptions {
   maxSegmentBytes?: number;
 }
 
-/** Entries read from the journal, to be acknowledged once the store has them. */
-export interface JournalBatch {
-  /** Entries in the order they were appended. */
-  entries: LedgerEntry[];
-  /** Lines that are not valid entries (a torn last write, a damaged file): to be set aside, not retried. */
-  damaged: string[];
+/**
+ * Whole journal lines read back, unparsed, to be acknowledged once the store has them. A store that
+ * parses them itself (SQLite, in its worker) spares the event loop the parse and the copy.
+ */
+export interface RawJournalBatch {
+  /** The lines, each ending in a newline except a torn last line of a dead process's segment. */
+  text: string;
+  /** How many lines `text` holds. */
+  lines: number;
   /** @internal */
   segment: Segment;
   /** @internal byte offset just past the last line read. */
   endOffset: number;
+}
+
+/** Entries read from the journal, to be acknowledged once the store has them. */
+export interface JournalBatch extends RawJournalBatch {
+  /** Entries in the order they were appended. */
+  entries: LedgerEntry[];
+  /** Lines that are not valid entries (a torn last write, a damaged file): to be set aside, not retried. */
+  damaged: string[];
+}
+
+/** Splits journal text into entries and damaged lines (not JSON, or not a ledger entry); blank lines are skipped. */
+export function parseJournalText(text: string): { entries: LedgerEntry[]; damaged: string[] } {
+  const entries: LedgerEntry[] = [];
+  const damaged: string[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      const parsed = JSON.parse(line) as LedgerEntry;
+      if (parsed && (parsed.kind === 'request' || parsed.kind === 'feedback')) entries.push(parsed);
+      else damaged.push(line);
+    } catch {
+      damaged.push(line);
+    }
+  }
+  return { entries, damaged };
 }
 
 interface Segment {
@@ -146,12 +174,18 @@ export class LedgerJournal {
     return pending;
   }
 
-  /** The oldest unacknowledged entries, at most `maxEntries`; undefined when there are none. */
+  /** The oldest unacknowledged entries, at most `maxEntries`, parsed; undefined when there are none. */
   read(maxEntries: number): JournalBatch | undefined {
+    const raw = this.readRaw(maxEntries);
+    return raw && { ...raw, ...parseJournalText(raw.text) };
+  }
+
+  /** The oldest unacknowledged lines, at most `maxEntries`, as text; undefined when there are none. */
+  readRaw(maxEntries: number): RawJournalBatch | undefined {
     for (const segment of this.segments) {
       if (segment.cursor >= segment.size) continue;
       // Lines are about a kilobyte: read enough for a full batch, more only for an unusually long line.
-      let chunk = Math.max(64 * 1024, maxEntries * 2048);
+      let chunk = Math.min(Math.max(64 * 1024, maxEntries * 2048), segment.size - segment.cursor);
       for (;;) {
         const length = Math.min(segment.size - segment.cursor, chunk);
         const buffer = Buffer.allocUnsafe(length);
@@ -162,54 +196,42 @@ export class LedgerJournal {
           chunk *= 4;
           continue;
         }
-        return this.parseChunk({ segment, buffer, bytesRead, reachedEnd, maxEntries });
+        return this.splitChunk({ segment, buffer, bytesRead, reachedEnd, maxEntries });
       }
     }
     return undefined;
   }
 
-  private parseChunk(chunk: {
+  private splitChunk(chunk: {
     segment: Segment;
     buffer: Buffer;
     bytesRead: number;
     reachedEnd: boolean;
     maxEntries: number;
-  }): JournalBatch {
+  }): RawJournalBatch {
     const { segment, buffer, bytesRead, reachedEnd, maxEntries } = chunk;
-    const entries: LedgerEntry[] = [];
-    const damaged: string[] = [];
+    let lines = 0;
     let start = 0;
-    while (entries.length + damaged.length < maxEntries) {
+    while (lines < maxEntries) {
       const newline = buffer.indexOf(NEWLINE, start);
       if (newline < 0 || newline >= bytesRead) break;
-      this.parseLine(buffer.toString('utf8', start, newline), entries, damaged);
+      lines += 1;
       start = newline + 1;
     }
     if (start === 0 && reachedEnd && !segment.active) {
       // A last line without its newline: the process died inside the write.
-      this.parseLine(buffer.toString('utf8', 0, bytesRead), entries, damaged);
-      start = bytesRead;
-    } else if (start === 0) {
+      return { text: buffer.toString('utf8', 0, bytesRead), lines: 1, segment, endOffset: segment.cursor + bytesRead };
+    }
+    if (start === 0) {
       // No newline in 64 MiB, or a file shorter than recorded: give up on these bytes rather than spin.
-      damaged.push(buffer.toString('utf8', 0, bytesRead));
-      start = reachedEnd ? segment.size - segment.cursor : bytesRead;
+      const skipped = reachedEnd ? segment.size - segment.cursor : bytesRead;
+      return { text: buffer.toString('utf8', 0, bytesRead), lines: 1, segment, endOffset: segment.cursor + skipped };
     }
-    return { entries, damaged, segment, endOffset: segment.cursor + start };
-  }
-
-  private parseLine(line: string, entries: LedgerEntry[], damaged: string[]): void {
-    if (line.trim() === '') return;
-    try {
-      const parsed = JSON.parse(line) as LedgerEntry;
-      if (parsed && (parsed.kind === 'request' || parsed.kind === 'feedback')) entries.push(parsed);
-      else damaged.push(line);
-    } catch {
-      damaged.push(line);
-    }
+    return { text: buffer.toString('utf8', 0, start), lines, segment, endOffset: segment.cursor + start };
   }
 
   /** Marks a batch as stored: its bytes will not be read again and may be reclaimed. */
-  acknowledge(batch: JournalBatch): void {
+  acknowledge(batch: RawJournalBatch): void {
     this.acknowledgeSegment(batch.segment, batch.endOffset);
   }
 

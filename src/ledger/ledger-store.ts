@@ -42,6 +42,12 @@ export interface LedgerStore extends LedgerReader {
    */
   write(entries: readonly LedgerEntry[]): Promise<void>;
   /**
+   * Optional: writes the entries of whole journal lines (JSON, one per line) in one transaction, as
+   * {@link LedgerStore.write} would, parsing them itself (off the event loop). Rejects, writing
+   * nothing, on any line or row it cannot store; the caller then parses and writes entry by entry.
+   */
+  writeJournalText?(text: string): Promise<void>;
+  /**
    * Whether a failed write will fail again however often it is retried (the data is at fault, not
    * the database's availability), so the entry must be set aside rather than retried.
    */

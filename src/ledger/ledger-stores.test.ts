@@ -1,5 +1,8 @@
 // One suite, run against both stores: what a report reader and the dashboard rely on.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { UsageRow } from '../report/query-usage.js';
 import { createVersion2Ledger } from './__fixtures__/create-version-2-ledger.js';
@@ -13,6 +16,7 @@ import {
 import { createLedger } from './create-ledger.js';
 import type { Ledger } from './ledger.js';
 import { REQUEST_COLUMNS, toRow } from './ledger-columns.js';
+import { SET_ASIDE_FILE } from './ledger-journal.js';
 import type { RequestRecord } from './ledger-record.js';
 import { createMigrationsTableSql, LEDGER_MIGRATIONS } from './ledger-schema.js';
 
@@ -139,6 +143,13 @@ function handComputedRequests(): RequestRecord[] {
       counterfactualCostUsd: 7,
     }),
   ];
+}
+
+/** The pid of a process that has already exited, whose journal segments a new ledger claims. */
+function deadPid(): number {
+  const result = spawnSync(process.execPath, ['-e', '']);
+  assert.ok(result.pid);
+  return result.pid;
 }
 
 function assertClose(actual: number, expected: number, what: string): void {
@@ -598,6 +609,26 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       await ledger.flush();
       const report = await ledger.queryUsage({ from: T0, to: T0 + 1, groupBy: [] });
       assert.equal(report.totals.requests, 1);
+    });
+
+    test("a damaged line in a dead run's journal is set aside; the entries around it are stored", async () => {
+      const target = createTestTarget(kind);
+      targets.push(target);
+      const entries = ['d1', 'd2', 'd3'].map((requestId, index) => {
+        const request = sampleRequest({ requestId, startedAt: T0 + index, costUsd: 0.25 });
+        return { kind: 'request', request, attempts: [sampleAttempt(request)] };
+      });
+      const lines = entries.map((entry) => JSON.stringify(entry));
+      lines.splice(2, 0, '{"kind":"request","request":{"requestId":"cut');
+      mkdirSync(target.journalDir, { recursive: true });
+      writeFileSync(join(target.journalDir, `segment-${deadPid()}-1-abcd-1.jsonl`), `${lines.join('\n')}\n`);
+      const { ledger } = await openLedger(target);
+      const report = await ledger.queryUsage({ from: T0, to: T0 + DAY, groupBy: [] });
+      assert.equal(report.totals.requests, 3);
+      assertClose(report.totals.costUsd, 0.75, 'cost of the stored requests');
+      assert.equal((await ledger.requestDetail('d3'))?.attempts.length, 1);
+      assert.equal(ledger.stats().setAside, 1);
+      assert.match(readFileSync(join(target.journalDir, SET_ASIDE_FILE), 'utf8'), /damaged journal line/);
     });
 
     test('fields a database would refuse are corrected and logged, not lost', async () => {

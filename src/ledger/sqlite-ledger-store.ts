@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   ATTEMPT_COLUMNS,
+  type ColumnSpec,
   FEEDBACK_COLUMNS,
   type LedgerRows,
   REQUEST_COLUMNS,
@@ -11,7 +12,12 @@ import {
 } from './ledger-columns.js';
 import { createMigrationsTableSql, LEDGER_MIGRATIONS, MIGRATIONS_TABLE } from './ledger-schema.js';
 import type { LedgerEntry, LedgerStore } from './ledger-store.js';
-import { type SqliteTableRows, SqliteWorker } from './sqlite-worker.js';
+import {
+  type SqliteJournalLayout,
+  type SqliteJournalTable,
+  type SqliteTableRows,
+  SqliteWorker,
+} from './sqlite-worker.js';
 import { rollupInsertSql } from './usage-rollup.js';
 
 /** Options for {@link SqliteLedgerStore}. */
@@ -45,6 +51,23 @@ const ROLLUP_NEW_REQUESTS = rollupInsertSql(
   'sqlite',
 );
 
+function journalTable<R>(table: string, columns: readonly ColumnSpec<R>[], firstColumn?: string): SqliteJournalTable {
+  const names = [...(firstColumn === undefined ? [] : [firstColumn]), ...columns.map((spec) => spec.column)];
+  return {
+    sql: `INSERT OR IGNORE INTO ${table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
+    fields: columns.map((spec) => spec.field),
+    booleans: columns.map((spec) => spec.kind === 'boolean'),
+  };
+}
+
+/** The same rows as {@link toTables} would give, bound in the worker from journal lines. */
+const JOURNAL_LAYOUT: SqliteJournalLayout = {
+  request: journalTable('ledger_requests', REQUEST_COLUMNS),
+  attempt: journalTable('ledger_attempts', ATTEMPT_COLUMNS),
+  feedback: journalTable('ledger_feedback', FEEDBACK_COLUMNS, 'feedback_id'),
+  rollupSql: ROLLUP_NEW_REQUESTS,
+};
+
 function toTables(rows: LedgerRows): SqliteTableRows[] {
   return [
     { sql: INSERT_REQUEST, rows: rows.requests, trackKey: 'request_id' },
@@ -73,7 +96,7 @@ export class SqliteLedgerStore implements LedgerStore {
     this.database.pragma('synchronous = NORMAL');
     this.database.pragma('busy_timeout = 5000');
     this.migrateSync();
-    this.worker = new SqliteWorker(options.path);
+    this.worker = new SqliteWorker(options.path, JOURNAL_LAYOUT);
   }
 
   /** Applies pending migrations under SQLite's write lock, so concurrent starts apply each once. */
@@ -130,6 +153,11 @@ export class SqliteLedgerStore implements LedgerStore {
   async write(entries: readonly LedgerEntry[]): Promise<void> {
     const tables = toTables(toLedgerRows(entries, 'sqlite'));
     if (tables.length > 0) await this.worker.write(tables, ROLLUP_NEW_REQUESTS);
+  }
+
+  /** Writes the entries of whole journal lines in one transaction, parsed in the worker thread. */
+  async writeJournalText(text: string): Promise<void> {
+    await this.worker.writeJournalText(text);
   }
 
   /** Runs a read query on the caller's thread (tools; the gateway uses `all`). */

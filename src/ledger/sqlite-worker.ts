@@ -29,6 +29,40 @@ function prepare(sql) {
   }
   return statement;
 }
+// Journal lines are parsed here rather than on the gateway's event loop, and bound positionally.
+const layout = workerData.layout;
+function bind(record, table, first) {
+  const values = first === undefined ? [] : [first];
+  for (let index = 0; index < table.fields.length; index += 1) {
+    const value = record[table.fields[index]];
+    values.push(table.booleans[index] ? (value ? 1 : 0) : (value ?? null));
+  }
+  return values;
+}
+const writeJournalText = database.transaction((text) => {
+  const insertRequest = prepare(layout.request.sql);
+  const insertAttempt = prepare(layout.attempt.sql);
+  const insertFeedback = prepare(layout.feedback.sql);
+  const inserted = [];
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\\n', start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end);
+    start = end + 1;
+    if (line.trim() === '') continue;
+    // A line that is not an entry throws, rolling the batch back: the caller sorts it out.
+    const entry = JSON.parse(line);
+    if (entry && entry.kind === 'request') {
+      if (insertRequest.run(bind(entry.request, layout.request)).changes > 0) inserted.push(entry.request.requestId);
+      for (const attempt of entry.attempts) insertAttempt.run(bind(attempt, layout.attempt));
+    } else if (entry && entry.kind === 'feedback') {
+      insertFeedback.run(bind(entry.feedback, layout.feedback, entry.feedbackId));
+    } else {
+      throw new TypeError('a journal line is not a ledger entry');
+    }
+  }
+  if (inserted.length > 0) prepare(layout.rollupSql).run(JSON.stringify(inserted));
+});
 const writeBatch = database.transaction((tables, afterSql) => {
   const inserted = [];
   for (const table of tables) {
@@ -42,7 +76,10 @@ const writeBatch = database.transaction((tables, afterSql) => {
 });
 parentPort.on('message', (message) => {
   try {
-    if (message.tables) {
+    if (message.text !== undefined) {
+      writeJournalText(message.text);
+      parentPort.postMessage({ id: message.id, rows: [] });
+    } else if (message.tables) {
       writeBatch(message.tables, message.afterSql);
       parentPort.postMessage({ id: message.id, rows: [] });
     } else {
@@ -76,6 +113,28 @@ export interface SqliteTableRows {
   trackKey?: string;
 }
 
+/** How one table's rows are bound from journal records: positional `?` parameters, in `fields` order. */
+export interface SqliteJournalTable {
+  /** `INSERT OR IGNORE` with one `?` per field (the feedback table: one more, first, for its id). */
+  sql: string;
+  /** The record fields, in parameter order. */
+  fields: string[];
+  /** Per field, whether it is stored as 0/1. */
+  booleans: boolean[];
+}
+
+/** What the worker needs to write journal lines itself (see {@link SqliteWorker.writeJournalText}). */
+export interface SqliteJournalLayout {
+  /** Request records (`entry.request`). */
+  request: SqliteJournalTable;
+  /** Attempt records (`entry.attempts[]`). */
+  attempt: SqliteJournalTable;
+  /** Feedback records (`entry.feedback`, with `entry.feedbackId` bound first). */
+  feedback: SqliteJournalTable;
+  /** Run once per batch with a JSON array of the request ids actually inserted (the rollup). */
+  rollupSql: string;
+}
+
 /**
  * A worker thread with its own SQLite connection that runs the ledger's batch writes (and the
  * WAL checkpoints they trigger) and its report queries, so that neither ever blocks the gateway's
@@ -84,12 +143,14 @@ export interface SqliteTableRows {
  */
 export class SqliteWorker {
   private readonly path: string;
+  private readonly layout: SqliteJournalLayout;
   private worker: Worker | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
 
-  constructor(path: string) {
+  constructor(path: string, layout: SqliteJournalLayout) {
     this.path = path;
+    this.layout = layout;
   }
 
   /** Runs one read query; booleans are bound as 0/1. */
@@ -103,6 +164,15 @@ export class SqliteWorker {
    */
   async write(tables: SqliteTableRows[], afterSql?: string): Promise<void> {
     await this.send({ tables, afterSql });
+  }
+
+  /**
+   * Writes the entries of whole journal lines in one transaction, parsing them in the worker (a
+   * string crosses threads as one copy; rows as objects cost a structured clone each). Rejects,
+   * writing nothing, when a line is not an entry or a row is refused.
+   */
+  async writeJournalText(text: string): Promise<void> {
+    await this.send({ text });
   }
 
   /** Stops the worker; outstanding calls fail. */
@@ -128,7 +198,11 @@ export class SqliteWorker {
     if (this.worker) return this.worker;
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), path: this.path },
+      workerData: {
+        driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+        path: this.path,
+        layout: this.layout,
+      },
     });
     worker.unref();
     worker.on('message', (reply: WorkerReply) => {
