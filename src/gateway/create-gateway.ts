@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { createAdminHandlers } from '../admin/create-admin-handlers.js';
 import { type BatchLane, createBatchLane } from '../batch/create-batch-lane.js';
 import { isDispatchedInProcess } from '../batch/dispatch-in-process.js';
+import { registerBatchMetrics } from '../batch/register-batch-metrics.js';
 import type { BatchStoreTarget } from '../batch/store/open-batch-store.js';
 import { createCacheLayer, type GatewayCacheLayer } from '../cache/create-cache-layer.js';
 import { createProviderEmbedder } from '../cache/embedders/create-provider-embedder.js';
@@ -342,6 +343,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
       ...(options.batch?.now ? { now: options.batch.now } : {}),
     });
     lane.mount(routes);
+    registerBatchMetrics({ registry: metrics.registry, lane });
     // Lines the lane dispatches already hold one of its slots; clients' batch-priority requests queue.
     core.admitBatch = ({ request, context }) =>
       isDispatchedInProcess(request)

@@ -70,11 +70,14 @@ describe('single x-tollgate-priority: batch requests on the mounted lane', () =>
         { what: 'the batch request to wait for a slot instead of being refused', intervalMs: 10 },
       );
       assert.equal(finished.length, 0, 'the interactive request was still running while the batch one waited');
+      const scraped = await (await fetch(`${harness.url}/metrics`)).text();
+      assert.match(scraped, /^tollgate_batch_queue_depth 1$/m, 'the waiting request shows in /metrics');
       const [first, second] = await Promise.all([interactive, queued]);
       assert.deepEqual(finished, ['interactive', 'batch']);
       assert.ok(first.choices[0]?.message.content);
       assert.ok(second.choices[0]?.message.content);
       assert.equal(harness.lane.capacity.inFlight, 0, 'the slot was given back after the request settled');
+      assert.match(await (await fetch(`${harness.url}/metrics`)).text(), /^tollgate_batch_queue_depth 0$/m);
       await harness.ledger.flush();
       const rows = await harness.ledger.recentRequests({ limit: 10 });
       assert.deepEqual(rows.map((row) => row.batch).sort(), [false, true]);
