@@ -87,7 +87,17 @@ function stateOf(budgets: readonly ApplicableBudget[], totals: readonly BudgetTo
       LEVEL_RANK[level] > LEVEL_RANK[state.level] ||
       (LEVEL_RANK[level] === LEVEL_RANK[state.level] && utilisation > state.utilisation);
     const remainingUsd = Math.min(state.remainingUsd ?? Number.POSITIVE_INFINITY, remaining);
-    state = tighter ? { level, utilisation, budget: budget.name, remainingUsd } : { ...state, remainingUsd };
+    state = tighter
+      ? {
+          level,
+          utilisation,
+          budget: budget.name,
+          remainingUsd,
+          // The router's cost-quality knob moves between this budget's own thresholds.
+          fallbackAt: budget.fallbackAt,
+          throttleAt: budget.throttleAt,
+        }
+      : { ...state, remainingUsd };
   }
   return state;
 }

@@ -8,7 +8,9 @@ Commands:
                                                 run the gateway (default 127.0.0.1:4000)
   report [--from ISO] [--to ISO] [--by a,b] [--format table|csv|json]
                                                 spend from the ledger, with savings
-  router fit DATA --out router.json             train the learned router
+  router fit DATA --out router.json             train the learned router (RouterBench CSV)
+  router fit --ledger sqlite:PATH|postgres://… --prompts LOG --out router.json
+                                                train it on the gateway's own ledger and feedback
   router eval DATA [--svg out.svg]              cost-quality curve of the routers
   keys create --tenant T [--budget 50/day] | list | revoke ID
                                                 virtual keys (shown once, stored hashed)

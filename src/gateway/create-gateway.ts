@@ -20,6 +20,7 @@ import { anthropicProtocol } from '../protocols/anthropic/anthropic-protocol.js'
 import { openAiProtocol } from '../protocols/openai/openai-protocol.js';
 import type { SimulationHooks } from '../providers/create-provider-adapter.js';
 import { createResilienceLayers, type ResilienceLayers } from '../resilience/create-resilience-layers.js';
+import { attachRoutingServices, type RoutingServices } from '../routing/attach-routing-services.js';
 import { loadRouter } from '../routing/learned/load-router.js';
 import { createPolicyRouter } from '../routing/policy/create-policy-router.js';
 import { RouteTable } from '../server/route-table.js';
@@ -75,6 +76,8 @@ export interface CreateGatewayOptions {
    * given; `false` leaves it out (replay, benchmarks).
    */
   batch?: false | { store?: BatchStoreTarget; now?: () => number };
+  /** Random source for shadow sampling and the judge's answer order (tests; default Math.random). */
+  routingRandom?: () => number;
 }
 
 /** A running or runnable gateway. */
@@ -93,6 +96,8 @@ export interface Gateway {
   readonly feedbackListeners: FeedbackListener[];
   /** The batch lane, when mounted. */
   readonly batch: BatchLane | undefined;
+  /** Shadow mode, the judge and the learned router's refits (idle unless `routing.shadow` / `routing.learning`). */
+  readonly routing: RoutingServices;
   /** Re-reads and validates the config; on error the old config stays and the error is thrown. */
   reload(): Promise<void>;
   /** Stops listening and closes upstream pools. */
@@ -210,6 +215,14 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     budgets: options.budgets ?? resilience?.budgets ?? unlimitedBudgets,
     cache,
   };
+  // Shadow runs, the judge and in-service refits of the learned router (each off unless configured).
+  const routingServices = attachRoutingServices({
+    core,
+    ledger,
+    feedbackListeners,
+    registry: metrics.registry,
+    ...(options.routingRandom ? { random: options.routingRandom } : {}),
+  });
   announce(logger, loaded);
 
   const reload = async (): Promise<void> => {
@@ -359,6 +372,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     resilience,
     feedbackListeners,
     batch,
+    routing: routingServices,
     handle,
     reload,
     listen: (listenOptions = {}) =>
@@ -377,6 +391,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
         await new Promise<void>((resolve) => server?.close(() => resolve()));
       }
       await batch?.close();
+      await routingServices.close();
       await ownTransport?.close();
       await ownCache?.close();
       await resilience?.close();

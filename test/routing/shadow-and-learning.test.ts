@@ -3,10 +3,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Registry } from 'prom-client';
 import { createLedger } from '../../src/ledger/create-ledger.js';
 import type { Ledger } from '../../src/ledger/ledger.js';
-import { attachRoutingServices, type RoutingServices } from '../../src/routing/attach-routing-services.js';
+import type { RoutingServices } from '../../src/routing/attach-routing-services.js';
 import { runRouterFitCommand } from '../../src/routing/evaluation/run-router-fit-command.js';
 import { createSyntheticOutcomes, syntheticPrompt } from '../../src/routing/learned/__fixtures__/synthetic-outcomes.js';
 import { fitRouter } from '../../src/routing/learned/fit-router.js';
@@ -48,7 +47,6 @@ async function chat(url: string, model: string, content: string): Promise<Respon
 describe('shadow mode with a judge', () => {
   let harness: TestGateway;
   let services: RoutingServices;
-  const registry = new Registry();
   before(async () => {
     harness = await startTestGateway({
       config: {
@@ -57,18 +55,13 @@ describe('shadow mode with a judge', () => {
         routing: { tier_order: ['fast', 'premium'], shadow: { sample: 1, route: 'premium', judge_tier: 'judge' } },
       },
       transport: createCannedOpenAiTransport(),
-    });
-    services = attachRoutingServices({
-      core: harness.gateway.core,
-      ledger: harness.ledger,
-      feedbackListeners: harness.gateway.feedbackListeners,
-      registry,
       // 0.9: sampled (below 1), judge sees the client's answer first.
-      random: () => 0.9,
+      routingRandom: () => 0.9,
     });
+    // The services createGateway attached (shadow runs, judge, learning).
+    services = harness.gateway.routing;
   });
   after(async () => {
-    await services.close();
     await harness.close();
   });
 
@@ -100,10 +93,10 @@ describe('shadow mode with a judge', () => {
       shadowDetail?.feedback.map((feedback) => feedback.score),
       [0.9],
     );
-    const metric = await registry.getSingleMetricAsString('tollgate_router_judge_score');
+    const metric = await (await fetch(`${harness.url}/metrics`)).text();
     assert.match(metric, /tollgate_router_judge_score_count\{tier="fast"\} 1/);
     assert.match(metric, /tollgate_router_judge_score_sum\{tier="premium"\} 0\.9/);
-    assert.match(await registry.getSingleMetricAsString('tollgate_router_shadow_runs_total'), /outcome="answered"\} 1/);
+    assert.match(metric, /tollgate_router_shadow_runs_total\{[^}]*outcome="answered"[^}]*\} 1/);
   });
 });
 
@@ -147,14 +140,9 @@ describe('learning from feedback', () => {
         },
       },
     });
-    services = attachRoutingServices({
-      core: harness.gateway.core,
-      ledger,
-      feedbackListeners: harness.gateway.feedbackListeners,
-    });
+    services = harness.gateway.routing;
   });
   after(async () => {
-    await services.close();
     await harness.close();
     await ledger.close();
     await rm(directory, { recursive: true, force: true });
