@@ -87,6 +87,8 @@ describe('the budget layer', () => {
       utilisation: 0.5,
       budget: 'tenant:acme/day',
       remainingUsd: 0.5,
+      fallbackAt: 0.8,
+      throttleAt: 0.95,
     });
     await hold.settle(0.85);
     const state = await layer.state(context());
