@@ -10,7 +10,7 @@ import { createSeededRandom } from '../../providers/simulated/create-seeded-rand
 import type { SimulatedProviderOptions } from '../../providers/simulated/simulated-provider-options.js';
 import { createMemorySharedState } from '../../shared-state/memory-shared-state.js';
 import type { BudgetLayer } from '../../stages/budget/budget-layer.js';
-import type { TraceRequest } from '../trace/trace-request.js';
+import type { ChatBody, TraceRequest } from '../trace/trace-request.js';
 import { createSharedEmbedder, type KnownVectors, type SharedEmbedder } from './create-shared-embedder.js';
 import { injectRequest } from './inject-request.js';
 import type { VariantResult } from './replay-report.js';
@@ -75,6 +75,8 @@ export interface ReplayVariantsOptions {
   embedder?: Embedder;
   /** Requests whose prompts are embedded ahead, in one batch (0: none). */
   prefetch: number;
+  /** The trace's prefix delimiter (see `Trace.delimiter`): removed for configurations without prefix caching. */
+  delimiter?: string;
   /** Vectors computed ahead by the same model (the embedding phase of a replay in worker processes). */
   known?: readonly KnownVectors[];
   /** Told after each request: how many are done, and the virtual time reached. */
@@ -166,14 +168,49 @@ async function replayOne(lane: Lane, request: TraceRequest, body: string): Promi
   lane.collector.record({ requestId, request, response, latencyMs });
 }
 
-/** The request body as each configuration sends it (only `model` differs), built and serialised once per model. */
-function bodiesByModel(request: TraceRequest, lanes: readonly Lane[]): Map<string, string> {
+/** Whether a configuration places prefix breakpoints (and so removes the trace's delimiters itself). */
+function placesBreakpoints(variant: ReplayVariant): boolean {
+  return variant.config.cache.enabled && variant.config.cache.prefix.enabled;
+}
+
+/** A body's message content without the parts that are exactly the delimiter. */
+function withoutDelimiters(body: ChatBody, delimiter: string): ChatBody {
+  const messages = (body.messages ?? []) as { content?: unknown }[];
+  return {
+    ...body,
+    messages: messages.map((message) =>
+      Array.isArray(message.content)
+        ? {
+            ...message,
+            content: (message.content as { text?: unknown }[]).filter((part) => part.text !== delimiter),
+          }
+        : message,
+    ),
+  };
+}
+
+/** The key of a configuration's body: its model, and whether the trace's delimiters stay in. */
+function bodyKey(lane: Lane, delimiter: string | undefined): string {
+  return `${lane.variant.model}\n${delimiter !== undefined && !placesBreakpoints(lane.variant)}`;
+}
+
+/**
+ * The request body as each configuration sends it, built and serialised once per distinct form: only
+ * `model` differs, and, for traces that mark stable prefixes with a delimiter (Mooncake), whether the
+ * delimiters are there. A configuration without prefix caching stands for an application that never
+ * wrote them, so it sends the prompt without; left in, a delimiter at a different place in each prompt
+ * would cut the prefixes that requests share and spoil the provider's own (automatic) prefix caching.
+ */
+function bodiesFor(request: TraceRequest, lanes: readonly Lane[], delimiter: string | undefined): Map<string, string> {
   const body = request.body();
+  const bare = delimiter === undefined ? body : withoutDelimiters(body, delimiter);
   const bodies = new Map<string, string>();
   for (const lane of lanes) {
-    if (bodies.has(lane.variant.model)) continue;
-    body.model = lane.variant.model;
-    bodies.set(lane.variant.model, JSON.stringify(body));
+    const key = bodyKey(lane, delimiter);
+    if (bodies.has(key)) continue;
+    const chosen = key.endsWith('true') ? bare : body;
+    chosen.model = lane.variant.model;
+    bodies.set(key, JSON.stringify(chosen));
   }
   return bodies;
 }
@@ -238,8 +275,8 @@ export async function replayVariants(options: ReplayVariantsOptions): Promise<La
             .filter((text) => text.trim() !== ''),
         );
       }
-      const bodies = bodiesByModel(request, lanes);
-      for (const lane of lanes) await replayOne(lane, request, bodies.get(lane.variant.model) as string);
+      const bodies = bodiesFor(request, lanes, options.delimiter);
+      for (const lane of lanes) await replayOne(lane, request, bodies.get(bodyKey(lane, options.delimiter)) as string);
       options.onProgress?.(done + 1, request.atMs);
       // Let settles, budget releases and background stores of this request finish before the next.
       if (done % 64 === 63) await new Promise((resolve) => setImmediate(resolve));

@@ -69,6 +69,7 @@ async function replay(data: ReplayWorkerData): Promise<void> {
   );
   const outcomes = await replayVariants({
     requests,
+    ...(trace.delimiter === undefined ? {} : { delimiter: trace.delimiter }),
     variants: data.variants,
     logger: createLogger({ level: 'silent' }),
     bucketEndsMs: data.bucketEndsMs,

@@ -240,6 +240,7 @@ export async function runReplay(options: RunReplayOptions): Promise<ReplayReport
   } else {
     outcomes = await replayVariants({
       requests,
+      ...(trace.delimiter === undefined ? {} : { delimiter: trace.delimiter }),
       variants: seeded,
       logger,
       bucketEndsMs: ends,

@@ -112,10 +112,11 @@ export function parseMooncakeTrace(text: string, options: { name: string; delimi
     requests,
     contentFree: true,
     sharedPrefixes: true,
+    delimiter,
     longestOutputTokens,
     notes: [
       'Prefix blocks only: each 512-token hash block is synthetic filler, equal ids equal text, so provider prefix caching is measured; the semantic cache is kept out.',
-      `Each prompt carries "${delimiter}" after the history it shares with earlier requests and at its end; with prefix caching off (the baseline) the delimiters stay in the prompt (a few tokens).`,
+      `Each prompt carries "${delimiter}" after the history it shares with earlier requests and at its end, where the gateway places cache_control breakpoints; configurations without prefix caching (baseline, routing only) are sent the prompts without them, as an application that never wrote them.`,
       'Outputs are the recorded output_length, cut by max_tokens: such answers are not stored in the answer cache.',
     ],
   };

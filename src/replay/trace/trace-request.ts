@@ -52,6 +52,12 @@ export interface Trace {
    * without it give every prompt its own text from the first token.
    */
   sharedPrefixes?: boolean;
+  /**
+   * The delimiter the prompts carry where an application marks a stable prefix (Mooncake). The gateway
+   * turns it into breakpoints and removes it when prefix caching is on; configurations without prefix
+   * caching are sent the prompts without it.
+   */
+  delimiter?: string;
   /** What a reader of the report must know about this trace (shown under the table). */
   notes: string[];
   /**
