@@ -95,7 +95,7 @@ export class JournalDrain {
     if (this.stopped || this.timer || this.busy) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.drainExclusive().catch((error: unknown) => this.retryLater(error));
+      this.drainExclusive(false).catch((error: unknown) => this.retryLater(error));
     }, delayMs);
     // A pending drain must not keep the process alive: the journal already holds the entries.
     this.timer.unref();
@@ -108,7 +108,7 @@ export class JournalDrain {
       this.timer = undefined;
     }
     try {
-      await this.drainExclusive();
+      await this.drainExclusive(true);
     } catch (error) {
       this.retryLater(error);
       throw error;
@@ -133,9 +133,11 @@ export class JournalDrain {
     await this.busy?.catch(() => undefined);
   }
 
-  private async drainExclusive(): Promise<void> {
+  /** One drain at a time; `untilEmpty` (flush) also writes what arrives while it runs. */
+  private async drainExclusive(untilEmpty: boolean): Promise<void> {
     while (this.busy) await this.busy.catch(() => undefined);
-    const work = this.drainUntilEmpty();
+    this.waiting = 0;
+    const work = this.drainPending(untilEmpty);
     this.busy = work;
     try {
       await work;
@@ -147,7 +149,7 @@ export class JournalDrain {
     if (this.options.journal.pendingBytes > 0 || this.held.length > 0) this.schedule();
   }
 
-  private async drainUntilEmpty(): Promise<void> {
+  private async drainPending(untilEmpty: boolean): Promise<void> {
     if (this.options.prepare) {
       this.prepared ??= this.options.prepare().catch((error: unknown) => {
         this.prepared = undefined;
@@ -161,11 +163,14 @@ export class JournalDrain {
       this.held.splice(0, batch.length);
     }
     for (;;) {
-      this.waiting = 0;
       const raw = this.options.journal.readRaw(this.options.batchSize);
       if (!raw) return;
+      // A timed drain ends at a short batch: the lines that came in while it was writing wait for
+      // the next gathering delay and go in one batch, rather than in a trickle of small ones.
+      const more = untilEmpty || raw.lines >= this.options.batchSize;
       if (await this.writeText(raw.text)) {
         this.options.journal.acknowledge(raw);
+        if (!more) return;
         continue;
       }
       const batch = { ...raw, ...parseJournalText(raw.text) };
@@ -176,6 +181,7 @@ export class JournalDrain {
       }
       await this.writeOrSetAside(batch.entries);
       this.options.journal.acknowledge(batch);
+      if (!more) return;
     }
   }
 

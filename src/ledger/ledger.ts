@@ -49,7 +49,7 @@ export interface LedgerStats {
 
 /**
  * The request ledger. Writes never throw into the caller and never wait on the network; queries
- * read the store (PostgreSQL entries reach it within milliseconds of being recorded).
+ * read the store, which entries reach about 100 ms after being recorded (or at once after `flush()`).
  */
 export interface Ledger {
   /** Which store. */
