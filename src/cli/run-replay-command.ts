@@ -59,6 +59,8 @@ Options:
   --out PREFIX             write PREFIX.json and PREFIX.svg (default: .tollgate/replay/<trace>)
   --json                   print the JSON report instead of the table
   --seed N                 seed of the simulated providers (default 1)
+  --workers N              worker processes (default: one per core, at most 8, for large replays;
+                           1 replays in this process)
   -h, --help               this text
 `;
 
@@ -187,6 +189,10 @@ export async function runReplayCommand(argv: string[], io: ReplayCommandIo): Pro
     }
     const requestsPerMonth = positiveNumber(values['requests-per-month'], '--requests-per-month');
     const seed = values.seed === undefined ? undefined : Number(values.seed);
+    const workers = values.workers === undefined ? undefined : Number(values.workers);
+    if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) {
+      throw new UsageError(`--workers: "${values.workers}" is not a positive integer`);
+    }
     const variants = parseVariants(values.configs);
     const common: Omit<RunReplayOptions, 'trace'> = {
       progress: io.stderr,
@@ -195,6 +201,7 @@ export async function runReplayCommand(argv: string[], io: ReplayCommandIo): Pro
       ...(variants ? { variants } : {}),
       ...(requestsPerMonth === undefined ? {} : { requestsPerMonth }),
       ...(seed === undefined || Number.isNaN(seed) ? {} : { seed }),
+      ...(workers === undefined ? {} : { threads: workers }),
     };
     let report: ReplayReport;
     const crossFit = values['cross-fit'] === undefined ? undefined : Number(values['cross-fit']);
@@ -275,6 +282,7 @@ function parse(argv: string[]) {
       out: { type: 'string' },
       json: { type: 'boolean' },
       seed: { type: 'string' },
+      workers: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

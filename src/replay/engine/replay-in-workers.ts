@@ -67,6 +67,46 @@ class WorkerProcess {
   }
 }
 
+/** Embeds texts with the local model, shared among worker processes; vectors grouped by worker. */
+async function embedWith(
+  workers: readonly WorkerProcess[],
+  texts: readonly string[],
+  onProgress: (done: number) => void,
+): Promise<KnownVectors[]> {
+  // Sorted by length and dealt in turn: each worker gets a like share of long texts, and batches of
+  // similar lengths (the model pads a batch to its longest text).
+  const sorted = [...texts].sort((a, b) => a.length - b.length);
+  const done = workers.map(() => 0);
+  return Promise.all(
+    workers.map(async (worker, index) => {
+      const part = sorted.filter((_, position) => position % workers.length === index);
+      const reply = await worker.ask({ type: 'embed', texts: part }, (message) => {
+        if (message.type !== 'embed-progress') return;
+        done[index] = message.done;
+        onProgress(done.reduce((sum, value) => sum + value, 0));
+      });
+      return { texts: part, vectors: reply.type === 'embedded' ? reply.vectors : [] };
+    }),
+  );
+}
+
+/**
+ * Embeds texts with the local model in `workers` processes at once (the model runs on one core per
+ * process), for a replay in this process that will need them: pass the result as `known`.
+ */
+export async function embedInWorkers(options: {
+  texts: readonly string[];
+  workers: number;
+  onProgress?: (done: number) => void;
+}): Promise<KnownVectors[]> {
+  const workers = Array.from({ length: Math.max(1, options.workers) }, () => new WorkerProcess());
+  try {
+    return await embedWith(workers, options.texts, options.onProgress ?? (() => undefined));
+  } finally {
+    for (const worker of workers) worker.stop();
+  }
+}
+
 /** What one worker process replays: configurations, over the whole trace or a slice of it. */
 export interface WorkerTask {
   variants: SeededVariant[];
@@ -103,25 +143,9 @@ export async function replayInWorkers(
 ): Promise<{ outcomes: LaneOutcome[][]; cpuMs: number[] }> {
   const workers = options.tasks.map(() => new WorkerProcess());
   try {
-    let known: KnownVectors[] | undefined;
     const texts = options.embedTexts ?? [];
-    if (texts.length > 0) {
-      // Sorted by length and dealt in turn: each worker gets a like share of long texts, and batches
-      // of similar lengths (the model pads a batch to its longest text).
-      const sorted = [...texts].sort((a, b) => a.length - b.length);
-      const done = workers.map(() => 0);
-      known = await Promise.all(
-        workers.map(async (worker, index) => {
-          const part = sorted.filter((_, position) => position % workers.length === index);
-          const reply = await worker.ask({ type: 'embed', texts: part }, (message) => {
-            if (message.type !== 'embed-progress') return;
-            done[index] = message.done;
-            options.onEmbedProgress?.(done.reduce((sum, value) => sum + value, 0));
-          });
-          return { texts: part, vectors: reply.type === 'embedded' ? reply.vectors : [] };
-        }),
-      );
-    }
+    const known =
+      texts.length > 0 ? await embedWith(workers, texts, options.onEmbedProgress ?? (() => undefined)) : undefined;
     const progress = options.tasks.map(() => ({ done: 0, atMs: 0 }));
     const replies = await Promise.all(
       workers.map((worker, index) => {

@@ -5,7 +5,7 @@ import { CATALOGUE_DATE } from '../../pricing/price-catalogue.js';
 import { GatewayError } from '../../spec/index.js';
 import { loadTrace, type TraceSource } from '../trace/read-trace.js';
 import type { Trace, TraceRequest } from '../trace/trace-request.js';
-import { MAX_KNOWN_VECTORS } from './create-shared-embedder.js';
+import { type KnownVectors, MAX_KNOWN_VECTORS } from './create-shared-embedder.js';
 import { mergeLaneOutcomes } from './merge-lane-outcomes.js';
 import { orderOfVariant, planVariants, type VariantCopy, type VariantPlan } from './plan-variants.js';
 import { describeScenario, type PriceScenario } from './price-scenario.js';
@@ -39,6 +39,8 @@ export interface RunReplayOptions {
   logger?: Logger;
   /** An embedder for the semantic cache (default: the local model, loaded once per process); keeps the replay in one process. */
   embedder?: Embedder;
+  /** Vectors of prompts embedded ahead by the same local model (see `embedInWorkers`); in this process only. */
+  known?: KnownVectors[];
   /** Requests whose prompts are embedded ahead, in one batch (default 128; 0 turns prefetching off). */
   prefetch?: number;
   /** Seed of the simulated providers' randomness. */
@@ -46,7 +48,7 @@ export interface RunReplayOptions {
   /** Time span of the cost-over-time buckets (default: the trace's), so that reports of parts of a trace add up. */
   timeline?: { startMs: number; endMs: number };
   /**
-   * Worker processes (1 replays in this process). Default: one per core, at most two, when `source` is
+   * Worker processes (1 replays in this process). Default: one per core, at most 8, when `source` is
    * given and the work is large enough to pay for starting them; else 1.
    */
   threads?: number;
@@ -61,6 +63,11 @@ const DEFAULT_PREFETCH = 128;
  * a worker process costs seconds to start (it loads the gateway again), more than it would save.
  */
 const WORKER_THRESHOLD = 4_000;
+/**
+ * Most worker processes by default (one per core up to this): each holds a gateway (a few hundred MB).
+ * Slices of a trace of independent requests use them all; whole configurations use one each at most.
+ */
+const MAX_DEFAULT_WORKERS = 8;
 
 function bucketEnds(startMs: number, endMs: number): number[] {
   const span = Math.max(1, endMs - startMs);
@@ -220,7 +227,9 @@ export async function runReplay(options: RunReplayOptions): Promise<ReplayReport
   const prefetch = options.prefetch ?? DEFAULT_PREFETCH;
   const large = requests.length * seeded.length >= WORKER_THRESHOLD;
   const threads =
-    options.source && !options.embedder ? (options.threads ?? (large ? Math.min(2, availableParallelism()) : 1)) : 1;
+    options.source && !options.embedder
+      ? (options.threads ?? (large ? Math.min(MAX_DEFAULT_WORKERS, availableParallelism()) : 1))
+      : 1;
   const progress = createReplayProgress({ output: options.progress, total: requests.length, label: 'replay' });
   const onProgress = (done: number, atMs: number): void => progress.update(done, atMs - startMs);
   let outcomes: LaneOutcome[];
@@ -247,6 +256,7 @@ export async function runReplay(options: RunReplayOptions): Promise<ReplayReport
       prefetch,
       onProgress,
       ...(options.embedder ? { embedder: options.embedder } : {}),
+      ...(options.known ? { known: options.known } : {}),
     });
   }
   progress.finish();

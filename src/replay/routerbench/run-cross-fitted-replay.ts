@@ -1,13 +1,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { validateConfig } from '../../config/load-config.js';
 import { splitFoldsByPrompt } from '../../routing/evaluation/split-folds-by-prompt.js';
 import { fitRouter } from '../../routing/learned/fit-router.js';
 import { saveRouter } from '../../routing/learned/load-router.js';
 import type { OutcomeRow } from '../../routing/learned/outcome-row.js';
 import { GatewayError } from '../../spec/index.js';
+import { type KnownVectors, MAX_KNOWN_VECTORS } from '../engine/create-shared-embedder.js';
 import { defaultReplayConfig } from '../engine/default-replay-config.js';
 import { mergeReports } from '../engine/merge-reports.js';
+import { embedInWorkers } from '../engine/replay-in-workers.js';
+import { lastUserText } from '../engine/replay-lanes.js';
 import type { ReplayReport } from '../engine/replay-report.js';
 import { type RunReplayOptions, runReplay } from '../engine/run-replay.js';
 import {
@@ -15,6 +19,7 @@ import {
   type RouterBenchPrompt,
   routerBenchTrace,
 } from '../trace/read-routerbench-trace.js';
+import type { Trace } from '../trace/trace-request.js';
 
 /** Options for {@link runCrossFittedReplay}. */
 export interface CrossFittedReplayOptions extends Omit<RunReplayOptions, 'trace' | 'config' | 'timeline'> {
@@ -39,6 +44,29 @@ function withLearnedRouter(document: unknown, path: string): Record<string, unkn
   const base = structuredClone((document ?? {}) as Record<string, unknown>);
   const routing = (base.routing ?? {}) as Record<string, unknown>;
   return { ...base, routing: { ...routing, classifier: 'learned', learned_model: path } };
+}
+
+/** Fewest prompts worth embedding in worker processes. */
+const EMBED_AHEAD_MINIMUM = 300;
+
+/**
+ * Every prompt embedded once, up front, in worker processes (one per core, at most two), when the
+ * configurations have a semantic cache and no embedder was given: each fold is replayed in this
+ * process and would otherwise embed its prompts on one core.
+ */
+async function embedAhead(options: CrossFittedReplayOptions, trace: Trace): Promise<KnownVectors[] | undefined> {
+  if (options.embedder || options.known || options.prefetch === 0) return options.known;
+  const { config } = validateConfig({
+    document: options.config ?? defaultReplayConfig(),
+    source: 'the replay config',
+    environment: options.environment ?? process.env,
+  });
+  if (!config.cache.enabled || !config.cache.semantic.enabled) return undefined;
+  const texts = [...new Set(trace.requests.map(lastUserText).filter((text) => text.trim() !== ''))];
+  // A few hundred prompts embed in this process faster than worker processes start.
+  if (texts.length < EMBED_AHEAD_MINIMUM || texts.length > MAX_KNOWN_VECTORS) return undefined;
+  options.onStep?.(`embedding ${texts.length.toLocaleString('en-US')} prompts for the semantic cache`);
+  return embedInWorkers({ texts, workers: Math.min(2, availableParallelism()) });
 }
 
 /**
@@ -69,6 +97,7 @@ export async function runCrossFittedReplay(options: CrossFittedReplayOptions): P
     seed: options.foldSeed ?? 42,
   });
   const timeline = { startMs: trace.requests[0]?.atMs ?? 0, endMs: trace.requests.at(-1)?.atMs ?? 0 };
+  const known = await embedAhead(options, trace);
   const directory = await mkdtemp(join(tmpdir(), 'tollgate-replay-router-'));
   const reports: ReplayReport[] = [];
   try {
@@ -102,6 +131,7 @@ export async function runCrossFittedReplay(options: CrossFittedReplayOptions): P
           config: withLearnedRouter(options.config ?? defaultReplayConfig(), path),
           configSource: `${options.config === undefined ? 'the built-in replay config' : 'the given config'} with fold ${fold + 1}'s learned router`,
           timeline,
+          ...(known ? { known } : {}),
         }),
       );
     }
