@@ -164,7 +164,7 @@ async function main(): Promise<void> {
       [
         'tollgate-ledger',
         'through Tollgate with its SQLite ledger on (same build and config otherwise)',
-        () => startTollgate({ upstreamUrl, workers, distDir: values.dist, ledger: true }),
+        () => startTollgate({ upstreamUrl, workers, cpuProfileDir, distDir: values.dist, ledger: true }),
       ],
       ['portkey', 'through Portkey (@portkey-ai/gateway, headless)', () => startPortkey({ upstreamUrl })],
     ];
@@ -178,7 +178,7 @@ async function main(): Promise<void> {
       } finally {
         await target.server?.stop();
       }
-      if (name === 'tollgate' && cpuProfileDir) log(`CPU profiles in ${cpuProfileDir}`);
+      if (name.startsWith('tollgate') && cpuProfileDir) log(`CPU profiles in ${cpuProfileDir}`);
     }
   } finally {
     await upstream.stop();
