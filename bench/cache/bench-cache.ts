@@ -1,4 +1,5 @@
-// npm run bench:cache [-- --max 1000000] [--compare] [--samples 200] [--sections embedder,gateway,index,lookup]
+// npm run bench:cache [-- --max 1000000] [--min 0] [--compare] [--samples 200] [--sections embedder,gateway,index,lookup]
+//   [--expansion-search N]  (index settings other than the defaults, for a side-by-side row)
 // The semantic cache's costs: the local embedder's latency, the gateway's added latency on a miss and
 // on a hit against a direct call to an instant mock, and ANN lookups at 10k / 100k / 1M entries
 // (HNSW vs brute force, recall@1) on real sentence embeddings. Needs the embeddings that
@@ -20,6 +21,8 @@ const numberArgument = (name: string, fallback: number) => {
   return position >= 0 ? Number(args[position + 1]) : fallback;
 };
 const maxEntries = numberArgument('--max', 1_000_000);
+const minEntries = numberArgument('--min', 0);
+const expansionSearch = numberArgument('--expansion-search', DEFAULT_GRAPH_SETTINGS.expansionSearch);
 const samples = numberArgument('--samples', 200);
 const compare = args.includes('--compare');
 const ALL_SECTIONS = ['embedder', 'gateway', 'index', 'lookup'];
@@ -119,10 +122,12 @@ if (sections.has('index')) {
     );
   const previousDefaults = { connectivity: 16, expansionAdd: 128, expansionSearch: 64, quantization: 'f32' } as const;
   let jsExact: { p50: number; p99: number } | undefined;
-  for (const size of [10_000, 100_000, 1_000_000].filter((size) => size <= maxEntries)) {
+  const sizes = [10_000, 100_000, 1_000_000].filter((size) => size >= minEntries && size <= maxEntries);
+  for (const size of sizes) {
     const vectors = createRealisticVectors({ size, queryCount: QUERIES, real });
     const bruteQueries = size >= 1_000_000 ? 200 : QUERIES;
-    row(measureIndex({ vectors, settings: DEFAULT_GRAPH_SETTINGS, bruteQueries }), vectors.realRows);
+    const settings = { ...DEFAULT_GRAPH_SETTINGS, expansionSearch };
+    row(measureIndex({ vectors, settings, bruteQueries }), vectors.realRows);
     const previousDiffers = JSON.stringify(previousDefaults) !== JSON.stringify(DEFAULT_GRAPH_SETTINGS);
     if (compare && size === 100_000 && previousDiffers) {
       row(measureIndex({ vectors, settings: previousDefaults, bruteQueries }), vectors.realRows);
@@ -147,7 +152,7 @@ if (sections.has('lookup')) {
     '| entries | lookup p50 / p99 (ms) |',
     '| --- | --- |',
   );
-  for (const size of [10_000, 100_000].filter((size) => size <= maxEntries)) {
+  for (const size of [10_000, 100_000].filter((size) => size >= minEntries && size <= maxEntries)) {
     const vectors = createRealisticVectors({ size, queryCount: QUERIES, real });
     const cache = new SemanticCache<string>({
       embedder: { id: 'bench', dimensions: vectors.dimensions, embed: async () => [] },

@@ -55,9 +55,9 @@ const settings: VerifierSetting[] = [
   { name: 'verifier: checks only', options: { maxExtraWords: ANY, maxFunctionWordChanges: ANY } },
   { name: 'verifier: ≤1 extra word', options: { maxExtraWords: 1, maxFunctionWordChanges: ANY } },
   { name: 'verifier: no extra word', options: { maxExtraWords: 0, maxFunctionWordChanges: ANY } },
-  { name: 'verifier: ≤1 extra word, ≤2 frame words', options: { maxExtraWords: 1, maxFunctionWordChanges: 2 } },
-  { name: 'verifier: no extra word, ≤3 frame words', options: { maxExtraWords: 0, maxFunctionWordChanges: 3 } },
-  { name: 'verifier: no extra word, ≤2 frame words', options: { maxExtraWords: 0, maxFunctionWordChanges: 2 } },
+  { name: 'verifier: ≤1 extra, ≤2 frame words', options: { maxExtraWords: 1, maxFunctionWordChanges: 2 } },
+  { name: 'verifier: no extra, ≤3 frame words', options: { maxExtraWords: 0, maxFunctionWordChanges: 3 } },
+  { name: 'verifier: no extra, ≤2 frame words', options: { maxExtraWords: 0, maxFunctionWordChanges: 2 } },
 ];
 const defaultSetting = settings.find(
   (setting) =>
@@ -149,7 +149,7 @@ lines.push('# Semantic cache evaluation', '');
 lines.push(
   `Embedder: ${LOCAL_EMBEDDER_ID} (local, 512 dimensions). Quora pairs: tune = ${scoredTune.length} pairs from the file's first half, test = ${scoredTest.length} from its second half (${full ? 'all pairs' : available ? 'every pair whose texts were embedded' : `seeded random sample, seed 20260801/20260802, ${perSplit} per half`}); positives: tune ${tune.filter((pair) => pair.duplicate).length}, test ${test.filter((pair) => pair.duplicate).length}. GPTCache mock pairs: ${mock.length} (all paraphrases).`,
   '',
-  `Default operating point (code defaults): threshold ${DEFAULT_THRESHOLD}, verifier with at most ${DEFAULT_MAX_EXTRA_WORDS} extra content word(s), at least ${DEFAULT_MIN_CONTENT_WORDS} content words, overlap ≥ ${DEFAULT_MIN_OVERLAP}.`,
+  `Default operating point (code defaults): threshold ${DEFAULT_THRESHOLD}, verifier with at most ${DEFAULT_MAX_EXTRA_WORDS} extra content word(s), at most ${DEFAULT_MAX_FUNCTION_WORD_CHANGES} function-word changes, at least ${DEFAULT_MIN_CONTENT_WORDS} content words, overlap ≥ ${DEFAULT_MIN_OVERLAP}.`,
   `Tuned on the tune half (most recall with precision − 1 standard error ≥ ${PRECISION_BAR}, else most precision at recall ≥ 0.05): ${tuned.setting} at threshold ${tuned.point.threshold} (tune precision ${format(tuned.point.precision)}, recall ${format(tuned.point.recall)}, ${tuned.point.hits} hits); at the SPEC threshold ${DEFAULT_THRESHOLD} the same rule picks ${tunedAtSpec.setting} (tune precision ${format(tunedAtSpec.point.precision)}, recall ${format(tunedAtSpec.point.recall)}).`,
   '',
 );

@@ -75,8 +75,9 @@ function renderPanel(panel: ChartPanel, offsetX: number): string {
         `<circle cx="${px(point.x).toFixed(1)}" cy="${py(point.y).toFixed(1)}" r="2.5" fill="${series.color}"><title>${escapeXml(point.label ?? '')}</title></circle>`,
       );
     }
-    const legendY = top + plotHeight + 52 + Math.floor(index / 2) * 16;
-    const legendX = left + (index % 2) * 190;
+    // One column: setting names are long, and two columns of them ran into each other.
+    const legendY = top + plotHeight + 52 + index * 15;
+    const legendX = left;
     parts.push(`<rect x="${legendX}" y="${legendY - 9}" width="12" height="3" fill="${series.color}"/>`);
     parts.push(`<text x="${legendX + 16}" y="${legendY - 4}" font-size="11">${escapeXml(series.name)}</text>`);
   });
@@ -91,6 +92,8 @@ function renderPanel(panel: ChartPanel, offsetX: number): string {
 /** A self-contained SVG with the panels side by side. */
 export function renderPrChart(panels: readonly ChartPanel[]): string {
   const width = 460 * panels.length;
+  const legendRows = Math.max(0, ...panels.map((panel) => panel.series.length));
+  const height = 350 + legendRows * 15;
   const body = panels.map((panel, index) => renderPanel(panel, index * 460)).join('\n');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${400 + 20}" font-family="sans-serif" viewBox="0 0 ${width} 420">\n<rect width="100%" height="100%" fill="#fff"/>\n${body}\n</svg>\n`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" viewBox="0 0 ${width} ${height}">\n<rect width="100%" height="100%" fill="#fff"/>\n${body}\n</svg>\n`;
 }
