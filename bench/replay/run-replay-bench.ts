@@ -7,7 +7,8 @@
  * - Mooncake's conversation trace: provider prefix-cache savings, OpenAI-style (automatic) and
  *   Anthropic-style (cache_control breakpoints placed by the gateway).
  *
- * Usage: npm run bench:replay [-- routerbench azure mooncake] [--mooncake-requests N]
+ * Usage: npm run bench:replay [-- routerbench azure mooncake routerbench-sweep] [--mooncake-requests N]
+ *        [--targets 0.7,0.85,0.9]   (routerbench-sweep runs only when named)
  * Writes each report as JSON and SVG under .tollgate/replay/bench/, prints the tables, and writes
  * bench/results/replay-<part>.md with the command, the date, the machine's load and the timings.
  */
@@ -22,7 +23,11 @@ import type { ReplayReport } from '../../src/replay/engine/replay-report.js';
 import { runReplay } from '../../src/replay/engine/run-replay.js';
 import { formatReplayTable } from '../../src/replay/report/format-replay-table.js';
 import { runCrossFittedReplay } from '../../src/replay/routerbench/run-cross-fitted-replay.js';
-import { benchmarkOf, parseRouterBenchPrompts } from '../../src/replay/trace/read-routerbench-trace.js';
+import {
+  benchmarkOf,
+  parseRouterBenchPrompts,
+  type RouterBenchPrompt,
+} from '../../src/replay/trace/read-routerbench-trace.js';
 import { loadTrace, type TraceSource } from '../../src/replay/trace/read-trace.js';
 import { readTraceText } from '../../src/replay/trace/read-trace-text.js';
 
@@ -122,6 +127,39 @@ async function routerBench(): Promise<void> {
   });
 }
 
+/**
+ * The learned router's one knob, `routing.target_quality`, swept: routing only, cross-fitted as above,
+ * one replay per target (the fold split and the fitted routers are the same for each).
+ */
+async function routerBenchSweep(targets: readonly number[]): Promise<void> {
+  const files = ['arc_challenge', 'mbpp', 'winograde'].map((name) =>
+    need(`${DATA}/routing/routerbench_${name}_train.csv`),
+  );
+  const prompts: RouterBenchPrompt[] = [];
+  for (const file of files) prompts.push(...parseRouterBenchPrompts(await readTraceText(file), benchmarkOf(file)));
+  const reports = [];
+  for (const target of targets) {
+    const base = defaultReplayConfig();
+    const result = await timed(() =>
+      runCrossFittedReplay({
+        prompts,
+        name: `RouterBench, routing.target_quality ${target}`,
+        folds: 5,
+        variants: ['routing'],
+        config: { ...base, routing: { ...((base.routing as object | undefined) ?? {}), target_quality: target } },
+        onStep: (message) => process.stderr.write(`target ${target}: ${message}\n`),
+      }),
+    );
+    reports.push(result);
+  }
+  await publish({
+    name: 'routerbench-sweep',
+    title: 'RouterBench: routing only at several target qualities (cross-fitted learned router)',
+    command: `npm run bench:replay -- routerbench-sweep --targets ${targets.join(',')}`,
+    reports,
+  });
+}
+
 async function replayFile(source: TraceSource, config?: Record<string, unknown>) {
   return timed(async () => {
     const trace = await loadTrace(source);
@@ -180,10 +218,13 @@ async function mooncake(requests: number | undefined): Promise<void> {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { 'mooncake-requests': { type: 'string' } },
+  options: { 'mooncake-requests': { type: 'string' }, targets: { type: 'string' } },
 });
 const parts = positionals.length > 0 ? positionals : ['routerbench', 'azure', 'mooncake'];
 if (parts.includes('routerbench')) await routerBench();
+if (parts.includes('routerbench-sweep')) {
+  await routerBenchSweep((values.targets ?? '0.7,0.85,0.9').split(',').map(Number));
+}
 if (parts.includes('azure')) await azure();
 if (parts.includes('mooncake')) {
   const limit = values['mooncake-requests'];

@@ -4,6 +4,7 @@ import { formatSeedsComparison } from '../../src/demo/format-seeds-comparison.js
 import { createReplayProgress } from '../../src/replay/engine/replay-progress.js';
 import type { ReplayReport, VariantResult } from '../../src/replay/engine/replay-report.js';
 import type { VariantName } from '../../src/replay/engine/replay-variants.js';
+import { routeReasonKey } from '../../src/replay/engine/variant-collector.js';
 import { formatReplayTable } from '../../src/replay/report/format-replay-table.js';
 import { renderReplayChart } from '../../src/replay/report/render-replay-chart.js';
 
@@ -96,7 +97,7 @@ describe('replay table', () => {
         result('cache', 'cache only', [5, 10], { sameAs: 'baseline' }),
         result('routing', 'routing only', [1, 2], {
           tierShares: { fast: 0.75, premium: 0.25 },
-          routeReasons: { 'complexity (length) → fast': 75, 'complexity (codeMarkers) → premium': 25 },
+          routeReasons: { 'complexity … (length) → fast': 75, 'complexity … (codeMarkers) → premium': 25 },
           monthlyProjectionUsd: 1_440,
         }),
       ]),
@@ -107,7 +108,7 @@ describe('replay table', () => {
     assert.match(text, /saving vs baseline\s+—\s+0\.0%\s+80\.0%/);
     assert.match(text, / {2}fast\s+—\s+—\s+75\.0%/);
     assert.match(text, /projected monthly bill\s+—\s+—\s+\$1,440/);
-    assert.match(text, /complexity \(length\) → fast\s+75\.0%/);
+    assert.match(text, /complexity … \(length\) → fast\s+75\.0%/);
     assert.match(text, /2\.0 s of CPU; 2 worker processes: 0\.9 \+ 0\.8 s/);
   });
 
@@ -126,6 +127,21 @@ describe('replay table', () => {
     assert.doesNotMatch(text, /-0\.0%/);
     assert.match(text, /latency, full stack vs direct\s+-15% to -25%\s+-20\.0%/);
     assert.match(text, /quality\s+0% degradation\s+not measured here/);
+  });
+});
+
+describe('route reasons', () => {
+  test('count together when only their numbers differ; the deciding clause only', () => {
+    assert.equal(
+      routeReasonKey(
+        'complexity 0.91 (codeMarkers, reasoningVerbs) → premium; cheapest first: anthropic/claude-opus-4-7',
+      ),
+      'complexity … (codeMarkers, reasoningVerbs) → premium',
+    );
+    assert.equal(
+      routeReasonKey('learned: balanced (predicted 0.81, $0.00031): cheapest predicted ≥ 0.8 → balanced'),
+      'learned: balanced (predicted …, …): cheapest predicted ≥ … → balanced',
+    );
   });
 });
 

@@ -47,7 +47,7 @@ export interface VariantResult {
   /** Share of model calls per deployment (`provider/model`), cache hits and failures excluded. */
   deploymentShares: Record<string, number>;
   /**
-   * Model calls per route explanation without its numbers (`complexity (codeMarkers) → premium`), for
+   * Model calls per route explanation without its numbers (`complexity … (codeMarkers) → premium`), for
    * configurations that route (`auto`): why the router sent traffic where it did. Most frequent first.
    */
   routeReasons?: Record<string, number>;

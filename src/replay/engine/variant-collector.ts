@@ -18,12 +18,12 @@ const MAX_REASONS = 100;
 /**
  * A route explanation without its numbers, so that requests routed by the same rule for the same
  * reasons count together: `complexity 0.91 (codeMarkers, reasoningVerbs) → premium; cheapest first: …`
- * becomes `complexity (codeMarkers, reasoningVerbs) → premium`.
+ * becomes `complexity … (codeMarkers, reasoningVerbs) → premium`.
  */
 export function routeReasonKey(reason: string): string {
   const [decisive = ''] = reason.split(';');
   return decisive
-    .replace(/\s*-?\d+(?:\.\d+)?%?/g, '')
+    .replace(/-?\$?\d+(?:\.\d+)?%?/g, '…')
     .replace(/\s+/g, ' ')
     .trim();
 }

@@ -56,6 +56,7 @@ const EMBED_AHEAD_MINIMUM = 300;
  */
 async function embedAhead(options: CrossFittedReplayOptions, trace: Trace): Promise<KnownVectors[] | undefined> {
   if (options.embedder || options.known || options.prefetch === 0) return options.known;
+  if (options.variants && !options.variants.some((name) => name === 'cache' || name === 'full')) return undefined;
   const { config } = validateConfig({
     document: options.config ?? defaultReplayConfig(),
     source: 'the replay config',
