@@ -82,7 +82,9 @@ function startWorkerThread(): Worker {
   const here = fileURLToPath(import.meta.url);
   const file = join(dirname(here), `local-embedder-worker${extname(here)}`);
   if (extname(here) !== '.ts') return new Worker(file);
-  const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(pathToFileURL(file).href)}); });`;
+  // Resolved here, beside this file, so that the worker finds tsx whatever the working directory.
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(pathToFileURL(file).href)}); });`;
   return new Worker(bootstrap, { eval: true });
 }
 
