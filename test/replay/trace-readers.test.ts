@@ -145,11 +145,13 @@ describe('Mooncake prefix-block trace', () => {
     // First request: three blocks then the end delimiter; nothing seen before.
     assert.equal(first?.length, 4);
     assert.equal(first?.[3], DEFAULT_PREFIX_DELIMITER);
-    // Second request: blocks 7 and 8 were seen: a delimiter after them, then block 10, then the end.
+    // Second request: blocks 7 and 8 were seen: a delimiter after them, then block 10 (which goes on
+    // from where the first prompt ended: its partial block 9, then text of its own), then the end.
     assert.deepEqual(second?.slice(0, 2), first?.slice(0, 2));
     assert.equal(second?.[2], DEFAULT_PREFIX_DELIMITER);
-    assert.notEqual(second?.[3], first?.[2]);
-    assert.equal(second?.[4], DEFAULT_PREFIX_DELIMITER);
+    assert.equal(second?.[3], first?.[2]);
+    assert.notEqual(second?.[4], first?.[2]);
+    assert.equal(second?.[5], DEFAULT_PREFIX_DELIMITER);
     const blocks = (parts: string[] | undefined) =>
       tokensOf((parts ?? []).filter((part) => part !== DEFAULT_PREFIX_DELIMITER));
     assert.equal(blocks(first) + 6, 1100);
@@ -157,6 +159,29 @@ describe('Mooncake prefix-block trace', () => {
     assert.equal(countTextTokens(first?.[0] ?? ''), 512);
     assert.equal((trace.requests[1]?.atMs ?? 0) - (trace.requests[0]?.atMs ?? 0), 2000);
     assert.equal(trace.requests[1]?.body().max_tokens, 12);
+  });
+});
+
+describe('Mooncake conversation turns', () => {
+  test("a turn that repeats the previous prompt's full blocks begins its next block with that prompt's partial block", () => {
+    const rows = [
+      { timestamp: 0, input_length: 1_300, output_length: 20, hash_ids: [7, 8, 9] },
+      { timestamp: 60_000, input_length: 2_000, output_length: 20, hash_ids: [7, 8, 10, 11] },
+      // Shares only the first block with the others: continues nothing.
+      { timestamp: 90_000, input_length: 700, output_length: 20, hash_ids: [7, 12] },
+    ];
+    const trace = parseMooncakeTrace(rows.map((row) => JSON.stringify(row)).join('\n'), { name: 'm.jsonl' });
+    const [first, second, third] = trace.requests.map((request) =>
+      userParts(request.body()).filter((part) => part !== DEFAULT_PREFIX_DELIMITER),
+    );
+    // The first prompt's partial third block (1,300 - 6 - 1,024 = 270 tokens) opens the second's third
+    // block, as its own part (a block boundary, where the first prompt ended).
+    assert.equal(countTextTokens(first?.[2] ?? ''), 270);
+    assert.equal(second?.[2], first?.[2]);
+    assert.ok((first ?? []).join('').length > 0 && (second ?? []).join('').startsWith((first ?? []).join('')));
+    assert.equal(tokensOf(second ?? []) + 6, 2_000);
+    assert.notEqual(third?.[1]?.slice(0, 20), first?.[2]?.slice(0, 20));
+    assert.equal(tokensOf(third ?? []) + 6, 700);
   });
 });
 

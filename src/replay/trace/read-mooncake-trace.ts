@@ -63,6 +63,18 @@ function parseRow(raw: string, line: number, name: string): MooncakeRow {
 export function parseMooncakeTrace(text: string, options: { name: string; delimiter?: string }): Trace {
   const delimiter = options.delimiter ?? DEFAULT_PREFIX_DELIMITER;
   const seen = new Set<number>();
+  /** The partial last block of an earlier prompt, by the key of the full blocks before it. */
+  const partials = new Map<number, { id: number; tokens: number }>();
+  /** Blocks whose text begins with an earlier prompt's partial last block (see below). */
+  const donors = new Map<number, { id: number; tokens: number }>();
+  // A continued block is two parts: where the earlier prompt ended is a content-block boundary, as
+  // the end of a message is, so that a provider looking back over block boundaries finds it.
+  const partsOf = (id: number, tokens: number): string[] => {
+    const donor = donors.get(id);
+    if (!donor) return [blockText({ id, tokens })];
+    const head = partsOf(donor.id, Math.min(tokens, donor.tokens)).join('');
+    return tokens > donor.tokens ? [head, blockText({ id, tokens: tokens - donor.tokens })] : [head];
+  };
   const requests: TraceRequest[] = [];
   let longestOutputTokens = 1;
   const lines = text.split('\n');
@@ -70,10 +82,12 @@ export function parseMooncakeTrace(text: string, options: { name: string; delimi
     if (raw.trim() === '') continue;
     const row = parseRow(raw, position + 1, options.name);
     const ids = row.hash_ids;
+    const keys: number[] = [];
     let key = 0;
     let shared = 0;
     for (const [blockIndex, id] of ids.entries()) {
       key = extendKey(key, id);
+      keys.push(key);
       if (seen.has(key) && shared === blockIndex) shared = blockIndex + 1;
       seen.add(key);
     }
@@ -81,6 +95,22 @@ export function parseMooncakeTrace(text: string, options: { name: string; delimi
       1,
       row.input_length - ONE_MESSAGE_OVERHEAD_TOKENS - MOONCAKE_BLOCK_TOKENS * Math.max(0, ids.length - 1),
     );
+    // A block's id hashes all its 512 tokens, so the next turn of a conversation, which repeats the
+    // previous prompt and goes on, gets a new id for the block that held the previous prompt's partial
+    // last block, though that block begins with the same text. When a prompt's first k blocks are an
+    // earlier prompt's full blocks and that prompt had a partial block k, this prompt's block k begins
+    // with its text, so that the shared prefix runs on to where the earlier prompt ended, as it did.
+    // (A heuristic: an id sequence cannot say that the text went on, only that the blocks did.)
+    // Only past the first block: every request of the trace begins with block 0 (a shared system
+    // prompt), so sharing it alone says nothing of which earlier prompt this one continues.
+    const continued = shared < ids.length && shared > 1 ? partials.get(keys[shared - 1] as number) : undefined;
+    const continuedId = ids[shared];
+    if (continued && continuedId !== undefined && continuedId !== continued.id && !donors.has(continuedId)) {
+      donors.set(continuedId, continued);
+    }
+    if (ids.length > 1 && lastTokens < MOONCAKE_BLOCK_TOKENS) {
+      partials.set(keys[ids.length - 2] as number, { id: ids[ids.length - 1] as number, tokens: lastTokens });
+    }
     const index = requests.length;
     longestOutputTokens = Math.max(longestOutputTokens, row.output_length);
     requests.push({
@@ -90,9 +120,7 @@ export function parseMooncakeTrace(text: string, options: { name: string; delimi
         const parts: string[] = [];
         ids.forEach((id, blockIndex) => {
           const last = blockIndex === ids.length - 1;
-          parts.push(
-            blockText({ id, tokens: last ? Math.min(lastTokens, MOONCAKE_BLOCK_TOKENS) : MOONCAKE_BLOCK_TOKENS }),
-          );
+          parts.push(...partsOf(id, last ? Math.min(lastTokens, MOONCAKE_BLOCK_TOKENS) : MOONCAKE_BLOCK_TOKENS));
           if (blockIndex + 1 === shared && !last) parts.push(delimiter);
         });
         parts.push(delimiter);
@@ -116,6 +144,7 @@ export function parseMooncakeTrace(text: string, options: { name: string; delimi
     longestOutputTokens,
     notes: [
       'Prefix blocks only: each 512-token hash block is synthetic filler, equal ids equal text, so provider prefix caching is measured; the semantic cache is kept out.',
+      "A turn that repeats an earlier prompt's full blocks (more than the first) is taken to go on from where that prompt ended: its next block begins with that prompt's partial last block.",
       `Each prompt carries "${delimiter}" after the history it shares with earlier requests and at its end, where the gateway places cache_control breakpoints; configurations without prefix caching (baseline, routing only) are sent the prompts without them, as an application that never wrote them.`,
       'Outputs are the recorded output_length, cut by max_tokens: such answers are not stored in the answer cache.',
     ],
