@@ -2,14 +2,15 @@ import { mergeVariantResults } from './merge-reports.js';
 import type { LaneOutcome } from './replay-lanes.js';
 
 /**
- * Merges the outcomes of consecutive slices of one trace, each replayed through the same
- * configurations (in slice order), into one outcome per configuration, in the order of the first
- * slice. Exact when requests are independent of each other (see `VariantPlan.independentRequests`).
+ * Merges the outcomes of disjoint shares of one trace, each replayed through the same configurations,
+ * into one outcome per configuration, in the order of the first share. Exact when requests are
+ * independent of each other (see `VariantPlan.independentRequests`): totals and cumulative costs add,
+ * latency percentiles come from every request's latency.
  */
-export function mergeLaneOutcomes(slices: readonly (readonly LaneOutcome[])[]): LaneOutcome[] {
-  const [first = []] = slices;
+export function mergeLaneOutcomes(shares: readonly (readonly LaneOutcome[])[]): LaneOutcome[] {
+  const [first = []] = shares;
   return first.map(({ result }) => {
-    const parts = slices.map((slice) => slice.find((outcome) => outcome.result.name === result.name) as LaneOutcome);
+    const parts = shares.map((share) => share.find((outcome) => outcome.result.name === result.name) as LaneOutcome);
     const latenciesMs = parts.flatMap((part) => part.latenciesMs);
     return {
       result: mergeVariantResults(

@@ -32,7 +32,7 @@ export interface VariantPlan {
    * True when every request is independent of the ones before it in every configuration replayed (no
    * cache can hit, no prefix is shared, no budget carries spend over, no speed floor demotes an
    * endpoint): the trace may then be cut into
-   * slices replayed in parallel and added up, with the same result as one pass.
+   * shares replayed in parallel and added up, with the same result as one pass.
    */
   independentRequests: boolean;
 }

@@ -110,8 +110,8 @@ export async function embedInWorkers(options: {
 /** What one worker process replays: configurations, over the whole trace or a slice of it. */
 export interface WorkerTask {
   variants: SeededVariant[];
-  /** Positions of the trace's requests (`to` exclusive); default all. */
-  range?: { from: number; to: number };
+  /** Only every `step`-th request of the trace, from position `offset`; default all. */
+  share?: { offset: number; step: number };
 }
 
 /** Options for {@link replayInWorkers}. */
@@ -135,7 +135,7 @@ export interface ReplayInWorkersOptions {
 /**
  * Replays tasks in worker processes, one task per process, each reading the trace again from its
  * source: configurations are independent (own gateway, clock, caches and budgets), and so are slices
- * of a trace whose requests are, so they run on separate cores. Returns each task's outcomes, in task
+ * of a trace whose requests are independent, so they run on separate cores. Returns each task's outcomes, in task
  * order, and each process's CPU time, ms.
  */
 export async function replayInWorkers(
@@ -158,7 +158,7 @@ export async function replayInWorkers(
           variants: task.variants,
           bucketEndsMs: options.bucketEndsMs,
           prefetch: options.prefetch,
-          ...(task.range ? { range: task.range } : {}),
+          ...(task.share ? { share: task.share } : {}),
           ...(semantic && known ? { known } : {}),
         };
         return worker.ask({ type: 'replay', data }, (message) => {

@@ -60,7 +60,7 @@ export interface LaneOutcome {
   result: VariantResult;
   /** Input + output tokens this configuration sent and received. */
   trafficTokens: number;
-  /** Each request's simulated latency, ms, in arrival order: slices of a trace replayed apart merge exactly. */
+  /** Each request's simulated latency, ms: shares of a trace replayed apart merge exactly. */
   latenciesMs: number[];
 }
 

@@ -7,8 +7,8 @@ import { type LaneOutcome, LOCAL_EMBEDDER_OPTIONS, replayVariants, type SeededVa
 /** A replay task: plain data only (the trace is read again from its source). */
 export interface ReplayWorkerData {
   source: TraceSource;
-  /** Replay only the requests at these positions of the trace (`to` exclusive); default all. */
-  range?: { from: number; to: number };
+  /** Replay only every `step`-th request, from position `offset`; default all. */
+  share?: { offset: number; step: number };
   variants: SeededVariant[];
   bucketEndsMs: number[];
   prefetch: number;
@@ -62,7 +62,10 @@ async function embed(texts: readonly string[]): Promise<void> {
 
 async function replay(data: ReplayWorkerData): Promise<void> {
   const trace = await loadTrace(data.source);
-  const requests = data.range ? trace.requests.slice(data.range.from, data.range.to) : trace.requests;
+  const share = data.share;
+  const requests = share
+    ? trace.requests.filter((_, position) => position % share.step === share.offset)
+    : trace.requests;
   const every = Math.max(1, Math.floor(requests.length / PROGRESS_STEPS));
   const semantic = data.variants.some(
     ({ variant }) => variant.config.cache.enabled && variant.config.cache.semantic.enabled,

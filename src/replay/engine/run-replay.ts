@@ -65,7 +65,7 @@ const DEFAULT_PREFETCH = 128;
 const WORKER_THRESHOLD = 4_000;
 /**
  * Most worker processes by default (one per core up to this): each holds a gateway (a few hundred MB).
- * Slices of a trace of independent requests use them all; whole configurations use one each at most.
+ * Shares of a trace of independent requests use them all; whole configurations use one each at most.
  */
 const MAX_DEFAULT_WORKERS = 8;
 
@@ -109,8 +109,9 @@ function withCopies(outcomes: readonly LaneOutcome[], copies: readonly VariantCo
 }
 
 /**
- * How to spread the work over worker processes: slices of the trace when its requests are independent
- * (every process replays every configuration over its slice: the load is even), else whole
+ * How to spread the work over worker processes: shares of the trace when its requests are independent
+ * (process k of N replays every configuration over every N-th request from the k-th: the load is even
+ * whatever the traffic does over time), else whole
  * configurations dealt round-robin (baseline, cache, routing, full becomes (baseline, routing) and
  * (cache, full), so the two configurations with a semantic cache share one embedder).
  */
@@ -125,7 +126,7 @@ function planTasks(options: {
     const slices = Math.min(threads, requests);
     return Array.from({ length: slices }, (_, index) => ({
       variants: [...variants],
-      range: { from: Math.floor((requests * index) / slices), to: Math.floor((requests * (index + 1)) / slices) },
+      share: { offset: index, step: slices },
     }));
   }
   const tasks: WorkerTask[] = Array.from({ length: Math.min(threads, variants.length) }, () => ({ variants: [] }));
@@ -171,7 +172,7 @@ async function replayWithWorkers(options: {
   });
   const embedTexts = options.prefetch > 0 ? promptsToEmbed(requests, seeded) : [];
   const embedding = createReplayProgress({ output: options.progress, total: embedTexts.length, label: 'embed ' });
-  const sliced = tasks.some((task) => task.range);
+  const sliced = tasks.some((task) => task.share);
   const { outcomes, cpuMs } = await replayInWorkers({
     source: options.source,
     tasks,
