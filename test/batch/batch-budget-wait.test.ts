@@ -2,13 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import OpenAI, { toFile } from 'openai';
 import { contextForHeaders } from '../../src/batch/check-budget-room.js';
-import { createBudgetLayer } from '../../src/budgets/create-budget-layer.js';
-import { createBudgetWebhookSender } from '../../src/budgets/send-budget-webhook.js';
-import type { BudgetConfig } from '../../src/config/config-schema.js';
-import { createLogger } from '../../src/logging/create-logger.js';
-import { createMemorySharedState } from '../../src/shared-state/memory-shared-state.js';
 import { twoProtocolConfig } from '../support/start-test-gateway.js';
-import { type BatchTestGateway, startBatchGateway, waitFor } from './start-batch-gateway.js';
+import { acmeDailyBudgets, type BatchTestGateway, startBatchGateway, waitFor } from './start-batch-gateway.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -16,24 +11,7 @@ describe('a batch waits while its budget is past throttle_at, and runs when the 
   let clock = Date.UTC(2026, 0, 10, 12);
   /** How far the lane's own clock is ahead of real time: moved to let a batch outlive its 24 hours. */
   let laneAhead = 0;
-  const logger = createLogger({ level: 'silent' });
-  const budget: BudgetConfig = {
-    scope: 'tenant',
-    match: 'acme',
-    limit_usd: 1,
-    window: 'day',
-    fallback_at: 0.8,
-    throttle_at: 0.95,
-  };
-  const budgets = createBudgetLayer({
-    sharedState: createMemorySharedState({ now: () => clock }),
-    budgets: () => [budget],
-    keyBudget: () => undefined,
-    leaseMs: () => 60_000,
-    webhook: createBudgetWebhookSender({ logger }),
-    logger,
-    now: () => clock,
-  });
+  const budgets = acmeDailyBudgets(() => clock);
   let harness: BatchTestGateway;
   let client: OpenAI;
   before(async () => {

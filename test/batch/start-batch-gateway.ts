@@ -3,10 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BatchLane } from '../../src/batch/create-batch-lane.js';
 import type { BatchStoreTarget } from '../../src/batch/store/open-batch-store.js';
+import { createBudgetLayer } from '../../src/budgets/create-budget-layer.js';
+import { createBudgetWebhookSender } from '../../src/budgets/send-budget-webhook.js';
+import type { BudgetConfig } from '../../src/config/config-schema.js';
 import { type CreateGatewayOptions, createGateway, type Gateway } from '../../src/gateway/create-gateway.js';
 import { createLedger } from '../../src/ledger/create-ledger.js';
 import type { Ledger } from '../../src/ledger/ledger.js';
 import { createLogger } from '../../src/logging/create-logger.js';
+import { createMemorySharedState } from '../../src/shared-state/memory-shared-state.js';
+import type { BudgetLayer } from '../../src/stages/budget/budget-layer.js';
 
 /** A gateway with its batch lane mounted, on 127.0.0.1 with an ephemeral port. */
 export interface BatchTestGateway {
@@ -67,4 +72,29 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${options.what ?? 'a condition'}`);
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 50));
   }
+}
+
+/**
+ * The budgets layer the batch tests throttle: tenant `acme`, $1 a day, fallback at 80%, throttle at
+ * 95%, in memory on the test's clock (advance it a day to reset the window).
+ */
+export function acmeDailyBudgets(now: () => number): BudgetLayer {
+  const logger = createLogger({ level: 'silent' });
+  const budget: BudgetConfig = {
+    scope: 'tenant',
+    match: 'acme',
+    limit_usd: 1,
+    window: 'day',
+    fallback_at: 0.8,
+    throttle_at: 0.95,
+  };
+  return createBudgetLayer({
+    sharedState: createMemorySharedState({ now }),
+    budgets: () => [budget],
+    keyBudget: () => undefined,
+    leaseMs: () => 60_000,
+    webhook: createBudgetWebhookSender({ logger }),
+    logger,
+    now,
+  });
 }

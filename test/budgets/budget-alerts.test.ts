@@ -37,8 +37,8 @@ describe('budget threshold crossings reach the admin API (and so the dashboard)'
   after(() => gateway.close());
 
   it('lists each crossing once in GET /admin/alerts, newest first', async () => {
-    const before = (await (await fetch(`${gateway.url}/admin/alerts`)).json()) as AlertList;
-    assert.deepEqual(before.data, []);
+    const initial = (await (await fetch(`${gateway.url}/admin/alerts`)).json()) as AlertList;
+    assert.deepEqual(initial.data, []);
     for (let index = 0; index < 80; index++) {
       const answer = await client.chat.completions
         .create({
