@@ -126,7 +126,15 @@ describe('replay table', () => {
     assert.match(text, /rest routed to cheaper models\s+60–80%\s+0\.0%/);
     assert.doesNotMatch(text, /-0\.0%/);
     assert.match(text, /latency, full stack vs direct\s+-15% to -25%\s+-20\.0%/);
-    assert.match(text, /quality\s+0% degradation\s+not measured here/);
+    assert.match(text, /quality\s+0% degradation\s+not measured here.*\s+not measured\n/);
+    assert.match(text, /spend reduction\s+47–80%\s+60\.0%\s+yes\n/);
+    assert.match(
+      text,
+      /direct frontier API, \$ per 1M tokens\s+\$12\.00–15\.00\s+\$10\.00 \(baseline: [^)]+\)\s+no: below\n/,
+    );
+    assert.match(text, /rest routed to cheaper models\s+60–80%\s+0\.0%\s+no: below\n/);
+    assert.match(text, /Reproduced: 2 of 7 measured rows fall inside the seeds' ranges\./);
+    assert.match(text, /Quality is not measured: 0\.0% of the model calls went to cheaper tiers/);
   });
 });
 

@@ -55,6 +55,20 @@ describe('generateAnswer', () => {
     assert.equal(capped.kind === 'text' ? encode(capped.text).length : -1, 7);
   });
 
+  it('cuts a long answer at max tokens to exactly the beginning of the answer it would have given', () => {
+    for (const limit of [1, 13, 140]) {
+      const full = answer(prompt({ question: `Limit ${limit}` }), 3_000);
+      const cut = answer(prompt({ question: `Limit ${limit}`, maxOutputTokens: limit }), 3_000);
+      assert.equal(full.kind === 'text' && full.finish, 'stop');
+      assert.equal(cut.kind === 'text' && cut.finish, 'length');
+      const fullText = full.kind === 'text' ? full.text : '';
+      const cutText = cut.kind === 'text' ? cut.text : '';
+      assert.equal(cut.outputTokens, limit);
+      assert.ok(fullText.startsWith(cutText) && cutText.length > 0, cutText);
+      assert.equal(encode(cutText).length, limit);
+    }
+  });
+
   it('draws words from the question, keeping proper nouns capitalised', () => {
     const texts = Array.from({ length: 10 }, (_, seed) => answer(prompt({ seed }), 200)).map((result) =>
       result.kind === 'text' ? result.text : '',

@@ -186,7 +186,10 @@ export function generateAnswer(input: {
     };
   }
 
-  let pieces = generatePieces({ target, random, keywords });
+  // Pieces past `limit + 1` would be cut anyway; the random stream is consumed in order, so the kept
+  // pieces are the same whether or not the rest is built (long recorded answers cost no extra work).
+  const needed = limit === undefined ? target : Math.min(target, limit + 1);
+  let pieces = generatePieces({ target: needed, random, keywords });
   let finish: 'stop' | 'length' = 'stop';
   if (limit !== undefined && pieces.length > limit) {
     pieces = pieces.slice(0, Math.max(0, limit));

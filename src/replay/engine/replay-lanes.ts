@@ -11,6 +11,7 @@ import type { SimulatedProviderOptions } from '../../providers/simulated/simulat
 import { createMemorySharedState } from '../../shared-state/memory-shared-state.js';
 import type { BudgetLayer } from '../../stages/budget/budget-layer.js';
 import type { ChatBody, TraceRequest } from '../trace/trace-request.js';
+import { createReplayRouter } from './create-replay-router.js';
 import { createSharedEmbedder, type KnownVectors, type SharedEmbedder } from './create-shared-embedder.js';
 import { injectRequest } from './inject-request.js';
 import type { VariantResult } from './replay-report.js';
@@ -142,6 +143,7 @@ async function openLane(options: {
     ...(cache ? { cache } : {}),
     ...(budgets ? { budgets } : {}),
   });
+  gateway.core.autoRouter = await createReplayRouter({ config, now: clock.now });
   return { variant, gateway, clock, collector, cache };
 }
 

@@ -193,7 +193,7 @@ export function createRouterLearning(options: {
       const entry: PromptLogEntry = {
         requestId: event.context.requestId,
         at: event.context.startedAtEpochMs,
-        prompt: promptText(event.request).all,
+        prompt: promptText(event.request).task,
         ...(rejected.length > 0 ? { rejected } : {}),
       };
       if (entry.prompt === '') return;

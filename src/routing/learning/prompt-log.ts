@@ -9,7 +9,7 @@ export interface PromptLogEntry {
   requestId: string;
   /** Epoch milliseconds. */
   at: number;
-  /** The text the router classifies (system and user messages). */
+  /** The text the router classifies (the task: the last user turn after a little of the earlier ones). */
   prompt: string;
   /** Cheaper answers a cascade rejected for this request: each is an outcome with score 0. */
   rejected?: { model: string; failure: string; costUsd: number }[];

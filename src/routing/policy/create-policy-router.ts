@@ -7,6 +7,8 @@ import type { RouteDecision, RouteRule } from '../../stages/route/route-decision
 import { detectTaskType } from '../classify/detect-task-type.js';
 import { scoreComplexity } from '../classify/score-complexity.js';
 import type { LearnedRouter } from '../learned/learned-router.js';
+import { CHARS_PER_TOKEN, createRecentPrefixes } from './create-recent-prefixes.js';
+import { type ExpectedCostInput, expectedCost } from './expected-cost.js';
 import { promptText } from './prompt-text.js';
 
 /** Output tokens assumed for the cost rule when the request sets no limit. */
@@ -16,13 +18,6 @@ const DEFAULT_FALLBACK_AT = 0.8;
 const DEFAULT_THROTTLE_AT = 0.95;
 
 type RoutingConfig = ConfigFile['routing'];
-
-function expectedCost(deployment: Deployment, inputTokens: number, outputTokens: number): number {
-  const price = deployment.price;
-  // Unpriced deployments sort last: the router never assumes something unknown is free.
-  if (!price) return Number.POSITIVE_INFINITY;
-  return price.input * inputTokens + price.output * outputTokens;
-}
 
 /**
  * How far a budget has burnt into its soft zone: 0 up to `fallback_at`, rising linearly to 1 at
@@ -81,13 +76,25 @@ function complexityChoice(options: {
  * learned, with task-type allow-lists and `x-tollgate-min-quality`) → cost (cheapest expected cost
  * within the chosen tier first).
  *
+ * The classifiers score the task (the last user turn, with a little of the user's earlier turns), not
+ * the system prompt. The cost rule prices a stable prefix (the messages before the last user turn)
+ * that this router sent within a deployment's prefix-cache lifetime at that deployment's cache-read
+ * price, so that traffic is not moved off a provider whose prefix cache makes it the cheaper one.
+ *
  * The budget acts through the single cost–quality knob: from `fallback_at` to `throttle_at` the
  * quality the router aims for drops linearly by up to `budget_quality_relief` (the learned router's
  * target falls, the heuristic thresholds rise), so traffic drifts to cheaper tiers smoothly rather
  * than all at once; past `throttle_at` only the cheapest tier serves.
  */
-export function createPolicyRouter(options: { config: RoutingConfig; learned?: LearnedRouter }): AutoRouter {
+export function createPolicyRouter(options: {
+  config: RoutingConfig;
+  learned?: LearnedRouter;
+  /** The clock prefix lifetimes are measured on (a replay's virtual clock); default `Date.now`. */
+  now?: () => number;
+}): AutoRouter {
   const { config, learned } = options;
+  const now = options.now ?? Date.now;
+  const recentPrefixes = createRecentPrefixes();
   return (input) => {
     const { runtime, request, context, budget, latency, eligible } = input;
     const order = config.tier_order ?? [...runtime.tiers.keys()];
@@ -98,20 +105,25 @@ export function createPolicyRouter(options: { config: RoutingConfig; learned?: L
       throw new GatewayError({ code: 'no_route', message: 'No tiers are configured for model "auto".' });
 
     const text = promptText(request);
-    const inputTokens = Math.ceil(text.all.length / 4);
-    const outputTokens = request.maxOutputTokens ?? EXPECTED_OUTPUT_TOKENS;
-    const tierCosts = tiers.map((tier) =>
-      Math.min(...tier.deployments.filter(eligible).map((d) => expectedCost(d, inputTokens, outputTokens))),
-    );
+    const at = now();
+    const costInput: ExpectedCostInput = {
+      inputTokens: Math.ceil(text.totalChars / CHARS_PER_TOKEN),
+      outputTokens: request.maxOutputTokens ?? EXPECTED_OUTPUT_TOKENS,
+      prefixes: recentPrefixes.observe(request, at),
+      now: at,
+      prefixSettings: runtime.config.cache.prefix,
+    };
+    const costOf = (deployment: Deployment): number => expectedCost(deployment, costInput).usd;
+    const tierCosts = tiers.map((tier) => Math.min(...tier.deployments.filter(eligible).map(costOf)));
     const costs = tierCosts.every(Number.isFinite) ? tierCosts : undefined;
     const pressure = budgetPressure(budget);
     const relief = config.budget_quality_relief * pressure;
-    const complexity = complexityChoice({ tiers, config, learned, text: text.all, relief, costs });
+    const complexity = complexityChoice({ tiers, config, learned, text: text.task, relief, costs });
     let index = complexity.index;
     let rule: RouteRule = 'complexity';
     const reasons = [`${complexity.reason} → ${tiers[index]?.name}`];
     if (relief > 0) {
-      const unrelieved = complexityChoice({ tiers, config, learned, text: text.all, relief: 0, costs }).index;
+      const unrelieved = complexityChoice({ tiers, config, learned, text: text.task, relief: 0, costs }).index;
       if (unrelieved !== index) {
         rule = 'budget';
         reasons.push(
@@ -126,15 +138,18 @@ export function createPolicyRouter(options: { config: RoutingConfig; learned?: L
       while (index < tiers.length - 1 && (tiers[index]?.tier?.quality ?? 1) < minQuality) index++;
       if (index !== before) reasons.push(`min quality ${minQuality} → ${tiers[index]?.name}`);
     }
-    const task = detectTaskType(text.lastUser);
+    // Detected only when some tier has an allow-list: on long prompts it costs as much as the score.
+    let task: ReturnType<typeof detectTaskType> | undefined;
     const allows = (tier: DeploymentGroup): boolean => {
       const allowed = tier.tier?.task_types;
-      return !allowed || (task.confidence >= 0.5 && allowed.includes(task.taskType));
+      if (!allowed) return true;
+      task ??= detectTaskType(text.lastUser);
+      return task.confidence >= 0.5 && allowed.includes(task.taskType);
     };
     const beforeTask = index;
     while (index < tiers.length - 1 && !allows(tiers[index] as DeploymentGroup)) index++;
     if (index !== beforeTask)
-      reasons.push(`task ${task.taskType} not allowed on ${tiers[beforeTask]?.name} → ${tiers[index]?.name}`);
+      reasons.push(`task ${task?.taskType} not allowed on ${tiers[beforeTask]?.name} → ${tiers[index]?.name}`);
 
     if ((budget.level === 'throttle' || budget.level === 'exhausted') && index > 0) {
       index = 0;
@@ -169,14 +184,19 @@ export function createPolicyRouter(options: { config: RoutingConfig; learned?: L
     }
 
     const inConfigOrder = usable(chosen);
-    const byCost = inConfigOrder
-      .map((deployment, position) => ({
-        deployment,
-        position,
-        cost: expectedCost(deployment, inputTokens, outputTokens),
-      }))
-      .sort((a, b) => a.cost - b.cost || a.position - b.position)
+    const priced = inConfigOrder.map((deployment, position) => ({
+      deployment,
+      position,
+      expected: expectedCost(deployment, costInput),
+      list: expectedCost(deployment, { ...costInput, prefixes: [] }).usd,
+    }));
+    const byCost = [...priced]
+      .sort((a, b) => a.expected.usd - b.expected.usd || a.position - b.position)
       .map(({ deployment }) => deployment);
+    const cheapestAtList = [...priced].sort((a, b) => a.list - b.list || a.position - b.position)[0]?.deployment;
+    const cachedTokens = priced.find((entry) => entry.deployment === byCost[0])?.expected.cachedTokens ?? 0;
+    // The prefix decided when list prices alone would have put another deployment first.
+    const prefixDecided = cachedTokens > 0 && cheapestAtList !== byCost[0];
     // Stable: demoted endpoints move behind the others, in cost order among themselves.
     const demoted = byCost.filter((deployment) => latency.isDemoted(deployment.id));
     const candidates = [...byCost.filter((deployment) => !latency.isDemoted(deployment.id)), ...demoted];
@@ -188,10 +208,11 @@ export function createPolicyRouter(options: { config: RoutingConfig; learned?: L
     if (candidates[0] !== byCost[0]) {
       rule = 'latency';
       reasons.push(`below output-speed floor, tried last: ${demoted.map((deployment) => deployment.id).join(', ')}`);
-    } else if (candidates.length > 1 && byCost[0] !== inConfigOrder[0]) {
+    } else if (candidates.length > 1 && (byCost[0] !== inConfigOrder[0] || prefixDecided)) {
       // Cost names the route only when nothing weightier (budget, latency) moved it.
       if (rule === 'complexity') rule = 'cost';
-      reasons.push(`cheapest first: ${candidates[0]?.id}`);
+      const prefix = prefixDecided ? ` (a ~${cachedTokens}-token prefix sent recently, priced as cache reads)` : '';
+      reasons.push(`cheapest first: ${candidates[0]?.id}${prefix}`);
     }
     const decision: RouteDecision = { rule, reason: reasons.join('; '), tier: chosen.name, candidates };
     return decision;
