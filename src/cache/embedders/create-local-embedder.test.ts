@@ -43,6 +43,40 @@ describe('createLocalEmbedder', () => {
     assert.equal(sockets.length, 0, 'no outgoing socket was opened');
   });
 
+  // The model must not change with the runtime: cached evaluation embeddings and tuned thresholds
+  // rest on these vectors. TensorFlow.js runs the original graph; the ONNX graph is rebuilt from its weights.
+  it('computes on ONNX Runtime (the default) the vectors the TensorFlow.js graph gives, batched or alone', async () => {
+    const texts = [
+      'How do I learn to play the guitar?',
+      'What is the boiling point of mercury?',
+      'Unknown symbols ☃☃ and emoji 🎸, NFKC ﬁne, café',
+      // Past the 128 tokens the graph keeps.
+      'Where can I find a good and cheap hotel near the central station? '.repeat(20),
+      '',
+      'ok',
+    ];
+    const [onnx, tfjs] = await Promise.all([
+      createLocalEmbedder({ thread: 'main' }),
+      createLocalEmbedder({ thread: 'main', runtime: 'tfjs-wasm' }),
+    ]);
+    const reference = await tfjs.embed(texts);
+    // One pass for all (padded to the longest) and one pass per text.
+    const batched = await onnx.embed(texts);
+    const alone = await Promise.all(texts.map(async (text) => (await onnx.embed([text]))[0] as Float32Array));
+    for (const vectors of [batched, alone]) {
+      for (const [index, vector] of vectors.entries()) {
+        const expected = reference[index] as Float32Array;
+        assert.ok(1 - cosine(vector, expected) < 1e-6, `text ${index}: cosine ${cosine(vector, expected)}`);
+        let largest = 0;
+        for (let dimension = 0; dimension < 512; dimension++) {
+          largest = Math.max(largest, Math.abs((vector[dimension] as number) - (expected[dimension] as number)));
+        }
+        assert.ok(largest < 1e-5, `text ${index}: largest difference ${largest}`);
+      }
+    }
+    assert.ok(1 - cosine(alone[3] as Float32Array, alone[0] as Float32Array) > 0.05, 'different texts differ');
+  });
+
   it('by default embeds on a worker thread: the same vectors, and the event loop keeps turning meanwhile', async () => {
     const texts = ['How do I learn to play the guitar?', 'What is the boiling point of mercury?'];
     const [inWorker, onMain] = await Promise.all([

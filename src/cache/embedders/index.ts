@@ -4,4 +4,5 @@ export { createLocalEmbedder, LOCAL_EMBEDDER_ID } from './create-local-embedder.
 export type { ProviderEmbedderOptions } from './create-provider-embedder.js';
 export { createProviderEmbedder } from './create-provider-embedder.js';
 export type { Embedder } from './embedder.js';
+export type { LocalEmbedderRuntime } from './load-sentence-encoder.js';
 export { normalizeVector } from './normalize-vector.js';
