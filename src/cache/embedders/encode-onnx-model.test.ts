@@ -8,7 +8,7 @@ describe('encodeOnnxModel', () => {
     // y = Transpose(LayerNorm(x * w + b)) and the row sums of x as int64-shaped input to ReduceSum.
     const bytes = encodeOnnxModel({
       name: 'test',
-      opset: 17,
+      opsets: { '': 17 },
       nodes: [
         { op: 'Mul', inputs: ['x', 'w'], outputs: ['scaled'] },
         { op: 'Add', inputs: ['scaled', 'b'], outputs: ['shifted'] },

@@ -21,9 +21,11 @@ export interface OnnxValueInfo {
 /** An attribute value; tagged because ONNX tells an integer from a float. */
 export type OnnxAttribute = { int: number } | { float: number } | { ints: readonly number[] };
 
-/** One operator of the graph (`op` from the default ONNX domain). */
+/** One operator of the graph. */
 export interface OnnxNode {
   op: string;
+  /** Operator set of `op`: the default ONNX domain unless given (e.g. `com.microsoft`, onnxruntime's own). */
+  domain?: string;
   inputs: readonly string[];
   outputs: readonly string[];
   attributes?: Readonly<Record<string, OnnxAttribute>>;
@@ -32,7 +34,8 @@ export interface OnnxNode {
 /** A whole model: the operators in topological order, their constants, inputs and outputs. */
 export interface OnnxGraph {
   name: string;
-  opset: number;
+  /** Version per operator-set domain used, `''` being the default ONNX domain. */
+  opsets: Readonly<Record<string, number>>;
   nodes: readonly OnnxNode[];
   initializers: readonly OnnxInitializer[];
   inputs: readonly OnnxValueInfo[];
@@ -163,7 +166,7 @@ function writeAttribute(writer: ProtoWriter, name: string, attribute: OnnxAttrib
  * and outputs.
  */
 export function encodeOnnxModel(graph: OnnxGraph): Uint8Array {
-  return new ProtoWriter()
+  const model = new ProtoWriter()
     .integer(1, IR_VERSION)
     .string(2, 'tollgate')
     .message(7, (body) => {
@@ -176,13 +179,16 @@ export function encodeOnnxModel(graph: OnnxGraph): Uint8Array {
           for (const [name, attribute] of Object.entries(node.attributes ?? {})) {
             writer.message(5, (attributeWriter) => writeAttribute(attributeWriter, name, attribute));
           }
+          if (node.domain !== undefined) writer.string(7, node.domain);
         });
       });
       body.string(2, graph.name);
       for (const initializer of graph.initializers) body.message(5, (writer) => writeTensor(writer, initializer));
       for (const input of graph.inputs) body.message(11, (writer) => writeValueInfo(writer, input));
       for (const output of graph.outputs) body.message(12, (writer) => writeValueInfo(writer, output));
-    })
-    .message(8, (opset) => opset.string(1, '').integer(2, graph.opset))
-    .finish();
+    });
+  for (const [domain, version] of Object.entries(graph.opsets)) {
+    model.message(8, (opset) => opset.string(1, domain).integer(2, version));
+  }
+  return model.finish();
 }

@@ -46,19 +46,36 @@ export async function loadUseLiteOnnx(options: UseLiteOnnxOptions = {}): Promise
       const tokenized = texts.map((text) => tokenizer.encode(text).slice(0, maxLength));
       const length = Math.max(...tokenized.map((tokens) => tokens.length));
       if (length === 0) throw new Error('a text gave no tokens');
-      const ids = new BigInt64Array(texts.length * length);
-      const mask = new Float32Array(texts.length * length);
-      tokenized.forEach((tokens, row) => {
+      const rows = texts.length * length;
+      const ids = new BigInt64Array(rows);
+      const positions = new Float32Array(rows);
+      const mask = new Float32Array(rows);
+      tokenized.forEach((tokens, text) => {
+        for (let column = 0; column < length; column++) positions[text * length + column] = column;
         tokens.forEach((id, column) => {
-          ids[row * length + column] = BigInt(id);
-          mask[row * length + column] = 1;
+          ids[text * length + column] = BigInt(id);
+          mask[text * length + column] = 1;
         });
       });
-      const positions = Float32Array.from({ length }, (_, index) => index);
       const outputs = await session.run({
-        [USE_LITE_GRAPH.tokenIds]: new ort.Tensor('int64', ids, [texts.length, length]),
-        [USE_LITE_GRAPH.mask]: new ort.Tensor('float32', mask, [texts.length, length]),
-        [USE_LITE_GRAPH.positions]: new ort.Tensor('float32', positions, [length]),
+        [USE_LITE_GRAPH.tokenIds]: new ort.Tensor('int64', ids, [rows]),
+        [USE_LITE_GRAPH.positions]: new ort.Tensor('float32', positions, [rows]),
+        [USE_LITE_GRAPH.textShape]: new ort.Tensor(
+          'int64',
+          BigInt64Array.of(BigInt(texts.length), BigInt(length), -1n),
+          [3],
+        ),
+        [USE_LITE_GRAPH.lengths]: new ort.Tensor(
+          'int32',
+          Int32Array.from(tokenized, (tokens) => tokens.length),
+          [texts.length],
+        ),
+        [USE_LITE_GRAPH.mask]: new ort.Tensor('float32', mask, [texts.length, length, 1]),
+        [USE_LITE_GRAPH.counts]: new ort.Tensor(
+          'float32',
+          Float32Array.from(tokenized, (tokens) => Math.max(tokens.length, 1)),
+          [texts.length, 1],
+        ),
       });
       const result = outputs[USE_LITE_GRAPH.embeddings];
       if (result === undefined) throw new Error('the model gave no embeddings');
