@@ -7,6 +7,7 @@ import { openAiProtocol } from '../protocols/openai/openai-protocol.js';
 import type { ChatRequest, Message } from '../spec/index.js';
 import type { CachedAnswer } from '../stages/cache/cache-layer.js';
 import { createCacheLayer, type GatewayCacheLayer } from './create-cache-layer.js';
+import type { Embedder } from './embedders/embedder.js';
 import { createHashingEmbedder } from './semantic/__fixtures__/create-hashing-embedder.js';
 
 let requestCounter = 0;
@@ -239,6 +240,67 @@ describe('createCacheLayer', () => {
     assert.equal(layer.stats().refinements, 1);
     assert.equal(layer.stats().semantic?.badFeedback, 2);
     assert.deepEqual(await layer.recordCacheFeedback({ requestId: second.requestId, good: false }), { applied: false });
+    await layer.close();
+  });
+  it('embeds while the exact lookup runs: an exact hit withdraws that embedding, a semantic hit uses it', async () => {
+    const inner = createHashingEmbedder();
+    const calls: { signal: AbortSignal | undefined; release: () => void }[] = [];
+    // An embedder that holds every call until the test releases it, as a busy model would.
+    const held: Embedder = {
+      id: inner.id,
+      dimensions: inner.dimensions,
+      embed(texts, options) {
+        return new Promise((resolve, reject) => {
+          const call = { signal: options?.signal, release: () => inner.embed(texts).then(resolve, reject) };
+          calls.push(call);
+          options?.signal?.addEventListener('abort', () => reject(options.signal?.reason), { once: true });
+        });
+      },
+    };
+    const layer = await createCacheLayer({
+      config: configSchema.parse({ cache: { enabled: true, semantic: { enabled: true } } }),
+      logger: createLogger({ level: 'silent' }),
+      embedder: held,
+    });
+    const first = context();
+    const missing = layer.lookup({ context: first, request: chat(QUESTION) });
+    assert.equal(calls.length, 1, 'the embedding started before the exact lookup finished');
+    calls[0]?.release();
+    assert.equal((await missing).status, 'miss');
+    layer.store({ context: first, request: chat(QUESTION), answer: answer('stored') });
+    // The store reuses the lookup's vector: no second embedding.
+    await layer.flush();
+    assert.equal(calls.length, 1);
+
+    // An exact hit answers without waiting for the model, and withdraws the embedding it started.
+    const exactHit = await layer.lookup({ context: context(), request: chat(QUESTION) });
+    assert.equal(exactHit.status, 'hit-exact');
+    assert.equal(calls.length, 2);
+    assert.equal(calls[1]?.signal?.aborted, true);
+
+    const paraphrase = layer.lookup({ context: context(), request: chat(PARAPHRASE) });
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(calls.length, 3);
+    assert.equal(calls[2]?.signal?.aborted, false);
+    calls[2]?.release();
+    assert.equal((await paraphrase).status, 'hit-semantic');
+    await layer.close();
+  });
+
+  it('counts a failed embedding as a miss, also when it fails while the exact lookup is still running', async () => {
+    const failing: Embedder = {
+      id: 'test/failing',
+      dimensions: 128,
+      embed: () => Promise.reject(new Error('model crashed')),
+    };
+    const layer = await createCacheLayer({
+      config: configSchema.parse({ cache: { enabled: true, semantic: { enabled: true } } }),
+      logger: createLogger({ level: 'silent' }),
+      embedder: failing,
+    });
+    const outcome = await layer.lookup({ context: context(), request: chat(QUESTION) });
+    assert.deepEqual(outcome, { status: 'miss', reason: 'exact miss; semantic lookup failed' });
+    assert.equal(layer.stats().lookupErrors, 1);
     await layer.close();
   });
 });

@@ -24,9 +24,10 @@ export function createProviderEmbedder(options: ProviderEmbedderOptions): Embedd
   return {
     id: options.id,
     dimensions: options.dimensions,
-    async embed(texts) {
+    async embed(texts, embedOptions) {
       const vectors: Float32Array[] = [];
       for (let start = 0; start < texts.length; start += maxBatchSize) {
+        embedOptions?.signal?.throwIfAborted();
         const batch = texts.slice(start, start + maxBatchSize);
         const raw = await options.embed(batch);
         if (raw.length !== batch.length) {
