@@ -8,8 +8,12 @@ const decode = (tokens: readonly number[]): string => encoder('o200k_base').deco
 /** Special-token text in a prompt is ordinary text to a tokenizer counting it, never an error. */
 const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 
-/** Texts at least this long are memoised: long system prompts repeat across requests. */
-const MEMO_MIN_CHARS = 256;
+/**
+ * Texts at least this long are memoised: long system prompts repeat across requests, and so do the
+ * pieces replayed prompts are assembled from (a few dozen tokens each); shorter texts encode faster
+ * than a memo entry pays back.
+ */
+const MEMO_MIN_CHARS = 64;
 /** Memory bound of the memo, in tokens held (a few MB), whatever the texts' sizes. */
 const MEMO_MAX_TOKENS = 1_000_000;
 const memo = new Map<string, readonly number[]>();

@@ -33,7 +33,21 @@ several important useful common likely possible`.split(/\s+/);
 /** Tokens a tool call costs beyond its name and arguments (the call framing). */
 const TOOL_CALL_OVERHEAD_TOKENS = 4;
 
-const isOneToken = (text: string): boolean => encodeText(text).length === 1;
+const COMMON_WORD_SET = new Set(COMMON_WORDS);
+
+/** Answers of {@link isOneToken} by text: prompts repeat their words, and each costs a tokenizer call. */
+const oneTokenMemo = new Map<string, boolean>();
+const ONE_TOKEN_MEMO_SIZE = 20_000;
+
+function isOneToken(text: string): boolean {
+  let known = oneTokenMemo.get(text);
+  if (known === undefined) {
+    known = encodeText(text).length === 1;
+    if (oneTokenMemo.size >= ONE_TOKEN_MEMO_SIZE) oneTokenMemo.clear();
+    oneTokenMemo.set(text, known);
+  }
+  return known;
+}
 const capitalise = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1);
 
 /**
@@ -62,7 +76,7 @@ function promptKeywords(prompt: SimulatedPrompt): { properNouns: string[]; keywo
   for (const match of text.matchAll(/[A-Za-z]{4,}/g)) {
     if (keywords.length >= 12) break;
     const lower = match[0].toLowerCase();
-    if (seen.has(lower) || COMMON_WORDS.includes(lower)) continue;
+    if (seen.has(lower) || COMMON_WORD_SET.has(lower)) continue;
     seen.add(lower);
     const capitalised = match[0] !== lower && match.index !== 0 && isOneToken(` ${match[0]}`);
     const spelling = capitalised ? match[0] : lower;

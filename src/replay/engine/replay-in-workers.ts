@@ -6,13 +6,25 @@ import type { KnownVectors } from './create-shared-embedder.js';
 import type { LaneOutcome, SeededVariant } from './replay-lanes.js';
 import type { ReplayWorkerData, ReplayWorkerMessage, ReplayWorkerRequest } from './replay-worker.js';
 
+/**
+ * A larger young generation for workers: a replay allocates short-lived prompts, bodies and token
+ * arrays by the megabyte per thousand requests, and 32 MB semi-spaces (V8's default is 16 MB at most)
+ * cut the time spent in scavenges by about a third (profile of the Azure hour).
+ */
+const WORKER_HEAP_FLAGS = ['--max-semi-space-size=32'];
+
 /** The worker module, and the Node flags it needs: tsx's loader when running the TypeScript sources. */
 function workerEntry(): { path: string; execArgv: string[] } {
   const fromSource = import.meta.url.endsWith('.ts');
   const path = fileURLToPath(new URL(fromSource ? './replay-worker.ts' : './replay-worker.js', import.meta.url));
   const hasLoader = process.execArgv.some((argument) => argument.includes('tsx'));
-  return { path, execArgv: fromSource && !hasLoader ? [...process.execArgv, '--import', 'tsx'] : process.execArgv };
+  const inherited = fromSource && !hasLoader ? [...process.execArgv, '--import', 'tsx'] : process.execArgv;
+  const heap = inherited.some((argument) => argument.startsWith('--max-semi-space-size')) ? [] : WORKER_HEAP_FLAGS;
+  return { path, execArgv: [...heap, ...inherited] };
 }
+
+/** How long a stopped worker may take to exit by itself. */
+const STOP_GRACE_MS = 1_000;
 
 /** One worker process, asked for one thing at a time. */
 class WorkerProcess {
@@ -62,8 +74,15 @@ class WorkerProcess {
     });
   }
 
+  /**
+   * Lets a worker that has finished exit by itself (so that `--cpu-prof` and the like write their
+   * files), and kills it if it has not within a second.
+   */
   stop(): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const timer = setTimeout(() => this.child.kill(), STOP_GRACE_MS);
+    this.child.once('exit', () => clearTimeout(timer));
+    if (this.child.connected) this.child.disconnect();
   }
 }
 

@@ -205,14 +205,17 @@ function bodyKey(lane: Lane, delimiter: string | undefined): string {
  */
 function bodiesFor(request: TraceRequest, lanes: readonly Lane[], delimiter: string | undefined): Map<string, string> {
   const body = request.body();
-  const bare = delimiter === undefined ? body : withoutDelimiters(body, delimiter);
+  // Serialised once without `model` (the long part: the prompt), which each configuration then puts
+  // first: JSON key order means nothing to the gateway.
+  const serialise = (chosen: ChatBody): string => JSON.stringify({ ...chosen, model: undefined }).slice(1);
+  const withDelimiters = serialise(body);
+  const bare = delimiter === undefined ? withDelimiters : serialise(withoutDelimiters(body, delimiter));
   const bodies = new Map<string, string>();
   for (const lane of lanes) {
     const key = bodyKey(lane, delimiter);
     if (bodies.has(key)) continue;
-    const chosen = key.endsWith('true') ? bare : body;
-    chosen.model = lane.variant.model;
-    bodies.set(key, JSON.stringify(chosen));
+    const rest = key.endsWith('true') ? bare : withDelimiters;
+    bodies.set(key, `{"model":${JSON.stringify(lane.variant.model)}${rest === '}' ? '' : ','}${rest}`);
   }
   return bodies;
 }

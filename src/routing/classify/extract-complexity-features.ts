@@ -1,3 +1,5 @@
+import { type PrefilteredPattern, prefilterPattern, testPrefiltered } from './required-needles.js';
+
 /** Every feature the heuristic complexity classifier reads, each normalised to 0–1. */
 export interface ComplexityFeatures {
   /** Log-scaled length: 0 for an empty prompt, 1 at the saturation length. */
@@ -67,10 +69,27 @@ const CONSTRAINT_PATTERNS: readonly RegExp[] = [
   /\b\d+\s*(words|sentences|characters|paragraphs|lines|items)\b/i,
 ];
 
+// Each family's expressions with the plain substrings one of which any match contains: most prompts
+// lack them all, and an `includes` scan is far cheaper than running the expression over 8,000 characters.
+/** The pattern families behind the share features, as the classifier reads them (for tests). */
+export const COMPLEXITY_PATTERN_FAMILIES: Readonly<Record<string, readonly RegExp[]>> = Object.freeze({
+  codeMarkers: CODE_PATTERNS,
+  math: MATH_PATTERNS,
+  reasoningVerbs: REASONING_PATTERNS,
+  domainTerms: DOMAIN_PATTERNS,
+  constraints: CONSTRAINT_PATTERNS,
+});
+
+const CODE = CODE_PATTERNS.map(prefilterPattern);
+const MATH = MATH_PATTERNS.map(prefilterPattern);
+const REASONING = REASONING_PATTERNS.map(prefilterPattern);
+const DOMAIN = DOMAIN_PATTERNS.map(prefilterPattern);
+const CONSTRAINT = CONSTRAINT_PATTERNS.map(prefilterPattern);
+
 /** Share of the patterns that match: a cheap, bounded measure of how strongly a family is present. */
-function patternShare(text: string, patterns: readonly RegExp[]): number {
+function patternShare(text: string, lower: string, patterns: readonly PrefilteredPattern[]): number {
   let matched = 0;
-  for (const pattern of patterns) if (pattern.test(text)) matched += 1;
+  for (const pattern of patterns) if (testPrefiltered(pattern, text, lower)) matched += 1;
   return matched / patterns.length;
 }
 
@@ -83,8 +102,38 @@ function countMatches(text: string, pattern: RegExp): number {
  * for text without spaces (code, CJK), whichever is larger.
  */
 export function estimateTokens(text: string): number {
-  const words = text.split(/\s+/).filter((word) => word.length > 0).length;
-  return Math.ceil(Math.max(words * 1.3, text.length / 4));
+  return Math.ceil(Math.max(countWords(text) * 1.3, text.length / 4));
+}
+
+/** Whether a UTF-16 code unit is JavaScript whitespace (`\s`), without a regular expression. */
+function isWhitespace(code: number): boolean {
+  if (code <= 32) return code === 32 || (code >= 9 && code <= 13);
+  if (code < 160) return false;
+  return (
+    code === 160 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
+}
+
+/** Runs of non-whitespace: what `text.split(/\s+/)` keeps, counted in one pass without the array. */
+function countWords(text: string): number {
+  let words = 0;
+  let inWord = false;
+  for (let index = 0; index < text.length; index++) {
+    if (isWhitespace(text.charCodeAt(index))) inWord = false;
+    else if (!inWord) {
+      inWord = true;
+      words++;
+    }
+  }
+  return words;
 }
 
 /**
@@ -101,15 +150,16 @@ export function extractComplexityFeatures(
   const questions = countMatches(text, /\?(?=\s|$)/g);
   const listSteps = countMatches(text, STEP_PATTERNS[0] as RegExp);
   const sequenceWords = countMatches(text, STEP_PATTERNS[1] as RegExp);
+  const lower = text.toLowerCase();
   return {
     length,
-    codeMarkers: patternShare(text, CODE_PATTERNS),
-    math: patternShare(text, MATH_PATTERNS),
-    reasoningVerbs: patternShare(text, REASONING_PATTERNS),
-    domainTerms: patternShare(text, DOMAIN_PATTERNS),
+    codeMarkers: patternShare(text, lower, CODE),
+    math: patternShare(text, lower, MATH),
+    reasoningVerbs: patternShare(text, lower, REASONING),
+    domainTerms: patternShare(text, lower, DOMAIN),
     questionCount: Math.min(1, questions / 3),
     // Two listed steps or two sequencing words already make a multi-step request; four saturate.
     multiStep: Math.min(1, Math.max(0, listSteps - 1) / 3 + Math.max(0, sequenceWords - 1) / 3),
-    constraints: patternShare(text, CONSTRAINT_PATTERNS),
+    constraints: patternShare(text, lower, CONSTRAINT),
   };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_COMPLEXITY_WEIGHTS } from './complexity-weights.js';
-import { extractComplexityFeatures } from './extract-complexity-features.js';
+import { estimateTokens, extractComplexityFeatures } from './extract-complexity-features.js';
 import { scoreComplexity } from './score-complexity.js';
 
 const SIMPLE = 'What is the capital of France?';
@@ -75,5 +75,23 @@ describe('scoreComplexity', () => {
   it('clamps to 0–1', () => {
     assert.equal(scoreComplexity({ text: HARD, weights: { base: 5 } }).score, 1);
     assert.equal(scoreComplexity({ text: SIMPLE, weights: { base: -5 } }).score, 0);
+  });
+});
+
+describe('estimateTokens', () => {
+  it('counts words as splitting on any JavaScript whitespace does', () => {
+    const texts = [
+      '',
+      '   ',
+      'one',
+      ' two  words ',
+      'tabs\tand\nnew\r\nlines\u000bvertical\u000cfeed',
+      'no\u00a0break\u2003em\u3000ideographic\ufeffbom\u2028line\u2029para\u202fnarrow\u205fmath\u1680ogham',
+      'émigré naïve 日本語 テキスト',
+    ];
+    for (const text of texts) {
+      const words = text.split(/\s+/).filter((word) => word.length > 0).length;
+      assert.equal(estimateTokens(text), Math.ceil(Math.max(words * 1.3, text.length / 4)), JSON.stringify(text));
+    }
   });
 });
