@@ -5,7 +5,8 @@ import type { EndpointRef } from './describe-endpoint.js';
 import { mapError } from './map-error.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import { mapUsage } from './map-usage.js';
-import { openAiChunkSchema } from './openai-wire-schemas.js';
+import { type OpenAiChunk, openAiChunkSchema } from './openai-wire-schemas.js';
+import { readOpenAiChunk } from './read-openai-chunk.js';
 
 /**
  * The reducer for an OpenAI `chat.completion.chunk` stream.
@@ -37,6 +38,13 @@ export function createStreamReducer(options: {
       cause,
     });
 
+  const parseWithZod = (json: unknown): OpenAiChunk => {
+    const parsed = openAiChunkSchema.safeParse(json);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    throw malformed(`${issue?.path.join('.') || 'chunk'}: ${issue?.message ?? 'invalid'}`, parsed.error);
+  };
+
   const finishNow = (fallback: FinishReason): StreamPart[] => [
     { type: 'finish', finishReason: pendingFinish ?? fallback },
   ];
@@ -59,12 +67,8 @@ export function createStreamReducer(options: {
       if (json !== null && typeof json === 'object' && 'error' in json) {
         throw mapError({ status: undefined, body: json, endpoint: options.endpoint, secrets: options.secrets });
       }
-      const parsed = openAiChunkSchema.safeParse(json);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw malformed(`${issue?.path.join('.') || 'chunk'}: ${issue?.message ?? 'invalid'}`, parsed.error);
-      }
-      const chunk = parsed.data;
+      // The hand-written check passes well-formed chunks without zod's cost; zod decides the rest.
+      const chunk = readOpenAiChunk(json) ?? parseWithZod(json);
       const parts: StreamPart[] = [];
       if (!started) {
         started = true;
