@@ -242,48 +242,19 @@ describe('createCacheLayer', () => {
     assert.deepEqual(await layer.recordCacheFeedback({ requestId: second.requestId, good: false }), { applied: false });
     await layer.close();
   });
-  it('embeds while the exact lookup runs: an exact hit withdraws that embedding, a semantic hit uses it', async () => {
-    const inner = createHashingEmbedder();
-    const calls: { signal: AbortSignal | undefined; release: () => void }[] = [];
-    // An embedder that holds every call until the test releases it, as a busy model would.
-    const held: Embedder = {
-      id: inner.id,
-      dimensions: inner.dimensions,
-      embed(texts, options) {
-        return new Promise((resolve, reject) => {
-          const call = { signal: options?.signal, release: () => inner.embed(texts).then(resolve, reject) };
-          calls.push(call);
-          options?.signal?.addEventListener('abort', () => reject(options.signal?.reason), { once: true });
-        });
-      },
-    };
+  it('answers an exact hit without the model, and embeds a semantic candidate once for lookup and store', async () => {
+    const embedder = createHashingEmbedder();
     const layer = await createCacheLayer({
       config: configSchema.parse({ cache: { enabled: true, semantic: { enabled: true } } }),
       logger: createLogger({ level: 'silent' }),
-      embedder: held,
+      embedder,
     });
-    const first = context();
-    const missing = layer.lookup({ context: first, request: chat(QUESTION) });
-    assert.equal(calls.length, 1, 'the embedding started before the exact lookup finished');
-    calls[0]?.release();
-    assert.equal((await missing).status, 'miss');
-    layer.store({ context: first, request: chat(QUESTION), answer: answer('stored') });
-    // The store reuses the lookup's vector: no second embedding.
-    await layer.flush();
-    assert.equal(calls.length, 1);
-
-    // An exact hit answers without waiting for the model, and withdraws the embedding it started.
-    const exactHit = await layer.lookup({ context: context(), request: chat(QUESTION) });
-    assert.equal(exactHit.status, 'hit-exact');
-    assert.equal(calls.length, 2);
-    assert.equal(calls[1]?.signal?.aborted, true);
-
-    const paraphrase = layer.lookup({ context: context(), request: chat(PARAPHRASE) });
-    await new Promise((resolve) => setImmediate(resolve));
-    assert.equal(calls.length, 3);
-    assert.equal(calls[2]?.signal?.aborted, false);
-    calls[2]?.release();
-    assert.equal((await paraphrase).status, 'hit-semantic');
+    await ask(layer, chat(QUESTION));
+    assert.equal(embedder.calls, 1, 'the miss was embedded once, for its lookup and its store');
+    assert.equal((await ask(layer, chat(QUESTION))).result.status, 'hit-exact');
+    assert.equal(embedder.calls, 1, 'an exact hit leaves the model alone');
+    assert.equal((await layer.lookup({ context: context(), request: chat(PARAPHRASE) })).status, 'hit-semantic');
+    assert.equal(embedder.calls, 2);
     await layer.close();
   });
 

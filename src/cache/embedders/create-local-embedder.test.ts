@@ -108,21 +108,4 @@ describe('createLocalEmbedder', () => {
     const otherDevice = await cache.lookup({ scope, text: 'How can I reset the password of my printer?' });
     assert.equal(otherDevice.hit, false);
   });
-  it('withdraws a call aborted while it waits for the worker; one already computing completes', async () => {
-    const embedder = await createLocalEmbedder();
-    const busy = embedder.embed(Array.from({ length: 64 }, (_, index) => `Question number ${index} about routers?`));
-    const controller = new AbortController();
-    const waiting = embedder.embed(['How do I reset my router?'], { signal: controller.signal });
-    controller.abort(new Error('answered from the exact cache'));
-    await assert.rejects(waiting, /answered from the exact cache/);
-    assert.equal((await busy).length, 64);
-    // Idle, a call starts at once: aborting it then changes nothing.
-    const late = new AbortController();
-    const running = embedder.embed(['How do I reset my router?'], { signal: late.signal });
-    await new Promise((resolve) => setTimeout(resolve, 1));
-    late.abort();
-    const [vector] = await running;
-    assert.equal(vector?.length, 512);
-    await assert.rejects(embedder.embed(['too late'], { signal: late.signal }));
-  });
 });

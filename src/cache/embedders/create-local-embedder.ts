@@ -53,24 +53,17 @@ async function createMainThreadEmbedder(options: {
   return {
     id: LOCAL_EMBEDDER_ID,
     dimensions: DIMENSIONS,
-    embed(texts, embedOptions) {
-      const run = queue.then(() => {
-        embedOptions?.signal?.throwIfAborted();
-        return embedInBatches({ encoder, texts, batchSize: options.batchSize });
-      });
+    embed(texts) {
+      const run = queue.then(() => embedInBatches({ encoder, texts, batchSize: options.batchSize }));
       queue = run.catch(() => undefined);
       return run;
     },
   };
 }
 
-/** A call waiting for the worker or being computed there. */
-interface Job {
-  texts: string[];
+interface Pending {
   resolve: (vectors: Float32Array[]) => void;
-  reject: (error: unknown) => void;
-  signal?: AbortSignal;
-  onAbort?: () => void;
+  reject: (error: Error) => void;
 }
 
 /**
@@ -93,57 +86,24 @@ function embedderError(message: string, cause?: unknown): GatewayError {
   return new GatewayError({ code: 'upstream_malformed', message: `Local embedder: ${message}`, cause });
 }
 
-/**
- * The worker computes one call at a time; the others wait here, not in the worker's message queue,
- * so that a call withdrawn through its signal before its turn (a speculative embedding whose request
- * was answered by the exact cache) costs the model nothing. The price is one message hop between two
- * queued calls, ~0.05 ms against a forward pass of several.
- */
 async function createWorkerEmbedder(options: { batchSize: number; runtime: LocalEmbedderRuntime }): Promise<Embedder> {
   const { batchSize, runtime } = options;
   let worker: Worker | undefined;
   let ready: Promise<void> | undefined;
-  const waiting: Job[] = [];
-  let running: { id: number; job: Job } | undefined;
+  const pending = new Map<number, Pending>();
   let nextId = 1;
 
   // A crashed worker fails what it had in hand; the next call starts a fresh one.
   const fail = (error: Error) => {
-    running?.job.reject(error);
-    running = undefined;
-    for (const job of waiting.splice(0)) job.reject(error);
+    for (const request of pending.values()) request.reject(error);
+    pending.clear();
     worker = undefined;
     ready = undefined;
   };
 
-  /** Hands the next waiting call to the worker if it is free. */
-  const pump = () => {
-    const thread = worker;
-    if (running !== undefined || thread === undefined) return;
-    const job = waiting.shift();
-    if (job === undefined) {
-      // Idle, the worker must not keep the process alive; it is referenced while a call runs.
-      thread.unref();
-      return;
-    }
-    if (job.onAbort !== undefined) job.signal?.removeEventListener('abort', job.onAbort);
-    const id = nextId++;
-    running = { id, job };
-    thread.ref();
-    const message: EmbedRequestMessage = { id, texts: job.texts, batchSize };
-    thread.postMessage(message);
-  };
-
-  const finish = (id: number, settle: (job: Job) => void) => {
-    if (running?.id !== id) return;
-    const { job } = running;
-    running = undefined;
-    settle(job);
-    pump();
-  };
-
   const start = (): Promise<void> => {
     const thread = startWorkerThread(runtime);
+    // Idle, the worker must not keep the process alive; it is referenced while a request waits on it.
     thread.unref();
     worker = thread;
     ready = new Promise<void>((resolve, reject) => {
@@ -159,16 +119,23 @@ async function createWorkerEmbedder(options: { batchSize: number; runtime: Local
             void thread.terminate();
             return;
           case 'vectors': {
+            const request = pending.get(message.id);
+            pending.delete(message.id);
+            if (pending.size === 0) thread.unref();
             const vectors: Float32Array[] = [];
             for (let row = 0; row < message.count; row++) {
               vectors.push(message.packed.subarray(row * DIMENSIONS, (row + 1) * DIMENSIONS));
             }
-            finish(message.id, (job) => job.resolve(vectors));
+            request?.resolve(vectors);
             return;
           }
-          case 'error':
-            finish(message.id, (job) => job.reject(embedderError(message.message)));
+          case 'error': {
+            const request = pending.get(message.id);
+            pending.delete(message.id);
+            if (pending.size === 0) thread.unref();
+            request?.reject(embedderError(message.message));
             return;
+          }
           default: {
             const unexpected: never = message;
             throw new Error(`Unknown worker message ${JSON.stringify(unexpected)}`);
@@ -192,26 +159,17 @@ async function createWorkerEmbedder(options: { batchSize: number; runtime: Local
   return {
     id: LOCAL_EMBEDDER_ID,
     dimensions: DIMENSIONS,
-    async embed(texts, embedOptions) {
+    async embed(texts) {
       if (texts.length === 0) return [];
-      const signal = embedOptions?.signal;
-      signal?.throwIfAborted();
       if (worker === undefined || ready === undefined) await start();
       else await ready;
-      signal?.throwIfAborted();
+      const thread = worker as Worker;
+      const id = nextId++;
       return new Promise<Float32Array[]>((resolve, reject) => {
-        const job: Job = { texts: [...texts], resolve, reject, signal };
-        if (signal !== undefined) {
-          job.onAbort = () => {
-            const position = waiting.indexOf(job);
-            if (position < 0) return;
-            waiting.splice(position, 1);
-            reject(signal.reason);
-          };
-          signal.addEventListener('abort', job.onAbort, { once: true });
-        }
-        waiting.push(job);
-        pump();
+        pending.set(id, { resolve, reject });
+        if (pending.size === 1) thread.ref();
+        const message: EmbedRequestMessage = { id, texts: [...texts], batchSize };
+        thread.postMessage(message);
       });
     },
   };

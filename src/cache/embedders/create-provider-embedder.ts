@@ -24,10 +24,9 @@ export function createProviderEmbedder(options: ProviderEmbedderOptions): Embedd
   return {
     id: options.id,
     dimensions: options.dimensions,
-    async embed(texts, embedOptions) {
+    async embed(texts) {
       const vectors: Float32Array[] = [];
       for (let start = 0; start < texts.length; start += maxBatchSize) {
-        embedOptions?.signal?.throwIfAborted();
         const batch = texts.slice(start, start + maxBatchSize);
         const raw = await options.embed(batch);
         if (raw.length !== batch.length) {

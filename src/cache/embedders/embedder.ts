@@ -8,15 +8,6 @@ export interface Embedder {
   readonly id: string;
   /** Length of every vector this embedder returns. */
   readonly dimensions: number;
-  /**
-   * One unit-length vector per text, in order. An aborted `signal` withdraws a call that has not
-   * started computing yet (it rejects with the signal's reason); one already running completes.
-   */
-  embed(texts: readonly string[], options?: EmbedOptions): Promise<Float32Array[]>;
-}
-
-/** Options of one {@link Embedder.embed} call. */
-export interface EmbedOptions {
-  /** Withdraws the call if it is still waiting for its turn (a speculative embedding no longer needed). */
-  signal?: AbortSignal;
+  /** One unit-length vector per text, in order. */
+  embed(texts: readonly string[]): Promise<Float32Array[]>;
 }
