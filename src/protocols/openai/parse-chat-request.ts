@@ -11,6 +11,7 @@ import type {
 import { GatewayError } from '../../spec/index.js';
 import { type ChatCompletionRequestBody, chatCompletionRequestSchema } from './chat-completion-request-schema.js';
 import { formatValidationError } from './format-validation-error.js';
+import { readChatCompletionRequest } from './read-chat-completion-request.js';
 
 type RequestMessage = ChatCompletionRequestBody['messages'][number];
 
@@ -163,6 +164,12 @@ function convertResponseFormat(body: ChatCompletionRequestBody): ResponseFormat 
   return converted;
 }
 
+function parseWithZod(input: unknown): ChatCompletionRequestBody {
+  const parsed = chatCompletionRequestSchema.safeParse(input);
+  if (!parsed.success) throw formatValidationError(parsed.error);
+  return parsed.data;
+}
+
 /**
  * Validates an OpenAI Chat Completions body and converts it to the gateway's ChatRequest. Throws an
  * `invalid_request` GatewayError whose `param` is the JSON path at fault (e.g. `messages[2].content`)
@@ -172,9 +179,8 @@ export function parseChatRequest(input: unknown): ChatRequest {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new GatewayError({ code: 'invalid_request', message: 'The request body must be a JSON object.' });
   }
-  const parsed = chatCompletionRequestSchema.safeParse(input);
-  if (!parsed.success) throw formatValidationError(parsed.error);
-  const body = parsed.data;
+  // The hand-written check passes well-formed bodies without zod's cost; zod decides and words the rest.
+  const body = readChatCompletionRequest(input as Record<string, unknown>) ?? parseWithZod(input);
   refuseUnsupported(body);
 
   const tools = convertTools(body);
