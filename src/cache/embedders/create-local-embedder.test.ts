@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import diagnosticsChannel from 'node:diagnostics_channel';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { SemanticCache } from '../semantic/semantic-cache.js';
 import { createLocalEmbedder } from './create-local-embedder.js';
@@ -75,6 +76,20 @@ describe('createLocalEmbedder', () => {
       }
     }
     assert.ok(1 - cosine(alone[3] as Float32Array, alone[0] as Float32Array) > 0.05, 'different texts differ');
+  });
+
+  it('gives the vectors recorded from the TensorFlow.js graph (stored expectation)', async () => {
+    const fixture = JSON.parse(
+      readFileSync(new URL('./__fixtures__/use-lite-reference-vectors.json', import.meta.url), 'utf8'),
+    ) as { texts: string[]; vectors: number[][] };
+    const vectors = await (await createLocalEmbedder({ thread: 'main' })).embed(fixture.texts);
+    for (const [index, vector] of vectors.entries()) {
+      const expected = fixture.vectors[index] as number[];
+      for (let dimension = 0; dimension < 512; dimension++) {
+        const difference = Math.abs((vector[dimension] as number) - (expected[dimension] as number));
+        assert.ok(difference < 1e-5, `text ${index}, dimension ${dimension}: off by ${difference}`);
+      }
+    }
   });
 
   it('by default embeds on a worker thread: the same vectors, and the event loop keeps turning meanwhile', async () => {
