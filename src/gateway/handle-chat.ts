@@ -27,11 +27,11 @@ import { parseJsonBody, readBody } from '../stages/parse/read-body.js';
 import { assignRequestId } from '../stages/request-id/assign-request-id.js';
 import { responseToStreamParts, StreamAccumulator } from '../stages/respond/stream-accumulator.js';
 import {
+  createEventStreamWriter,
   type GatewayHeaders,
   sendError,
   sendJson,
   startEventStream,
-  writeChunk,
 } from '../stages/respond/write-response.js';
 import { resolveRoute } from '../stages/route/resolve-route.js';
 import type { RouteDecision } from '../stages/route/route-decision.js';
@@ -420,9 +420,10 @@ async function serveCached(options: {
   }
   const renderer = context.protocol.createStreamRenderer(renderContext, request);
   startEventStream(response, headers);
-  for (const part of responseToStreamParts(answer.response)) await writeChunk(response, renderer.render(part));
+  const output = createEventStreamWriter(response);
+  for (const part of responseToStreamParts(answer.response)) output.write(renderer.render(part));
   settle(core, context, ending);
-  response.end(renderer.end({ usage: answer.response.usage, costUsd: 0 }));
+  output.end(renderer.end({ usage: answer.response.usage, costUsd: 0 }));
 }
 
 function sumLatency(attempts: AttemptLog[]): number {
@@ -571,14 +572,18 @@ async function serveStream(options: ServeOptions): Promise<void> {
     }),
   );
   const accumulator = new StreamAccumulator();
+  const output = createEventStreamWriter(response);
   const streamStarted = performance.now();
   let failure: GatewayError | undefined;
   try {
     for (const part of opened.buffered) {
       accumulator.add(part);
-      await writeChunk(response, renderer.render(part));
+      output.write(renderer.render(part));
     }
     for (;;) {
+      // Backpressure: a client reading slower than the provider writes is waited for, not buffered.
+      const drained = output.ready();
+      if (drained) await drained;
       const pending = await opened.iterator.next();
       if (pending.done) break;
       const part = pending.value;
@@ -587,7 +592,7 @@ async function serveStream(options: ServeOptions): Promise<void> {
         break;
       }
       accumulator.add(part);
-      await writeChunk(response, renderer.render(part));
+      output.write(renderer.render(part));
       if (part.type === 'finish') break;
     }
     if (!failure && accumulator.finishReason === undefined) {
@@ -614,12 +619,12 @@ async function serveStream(options: ServeOptions): Promise<void> {
     ending.error = failure;
     ending.httpStatus = failure.code === 'cancelled' ? 499 : 200;
     settle(core, context, ending);
-    if (!response.destroyed) response.end(renderer.error(failure));
+    if (!response.destroyed) output.end(renderer.error(failure));
     await opened.iterator.return?.();
     return;
   }
   const costUsd = settle(core, context, ending);
-  response.end(renderer.end({ usage, costUsd }));
+  output.end(renderer.end({ usage, costUsd }));
   const answer = accumulator.toResponse(usage);
   notifyAnswered(core, {
     context,

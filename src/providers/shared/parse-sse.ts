@@ -8,28 +8,49 @@ export interface SseEvent {
   data: string;
 }
 
+/** Turns body bytes into events, synchronously: whatever whole events a piece of the body completes. */
+export interface SseDecoder {
+  /** The events that this piece of the body completes (split events and split UTF-8 wait for the rest). */
+  feed(chunk: Uint8Array): SseEvent[];
+  /** The events left when the body ends (a last event without its blank line). */
+  end(): SseEvent[];
+}
+
 /**
- * Parses a byte stream of server-sent events. This is the only SSE parser in the gateway: adapters
- * receive events, never raw text. Errors from the body (timeouts, resets) propagate to the caller.
+ * The gateway's one SSE parser, as a synchronous decoder: the provider stream pulls body pieces and
+ * decodes each in one call, so that the events of a piece cost no await each.
  */
-export async function* parseSse(body: AsyncIterable<Uint8Array>): AsyncIterable<SseEvent> {
-  const pending: SseEvent[] = [];
+export function createSseDecoder(): SseDecoder {
+  let pending: SseEvent[] = [];
   const parser = createParser({
     onEvent(message: EventSourceMessage) {
       pending.push({ event: message.event, data: message.data });
     },
   });
   const decoder = new TextDecoder();
-  for await (const chunk of body) {
-    parser.feed(decoder.decode(chunk, { stream: true }));
-    while (pending.length > 0) {
-      const next = pending.shift();
-      if (next) yield next;
-    }
-  }
-  parser.feed(`${decoder.decode()}\n\n`);
-  while (pending.length > 0) {
-    const next = pending.shift();
-    if (next) yield next;
-  }
+  const take = (): SseEvent[] => {
+    const events = pending;
+    pending = [];
+    return events;
+  };
+  return {
+    feed(chunk) {
+      parser.feed(decoder.decode(chunk, { stream: true }));
+      return take();
+    },
+    end() {
+      parser.feed(`${decoder.decode()}\n\n`);
+      return take();
+    },
+  };
+}
+
+/**
+ * Parses a byte stream of server-sent events. This is the only SSE parser in the gateway: adapters
+ * receive events, never raw text. Errors from the body (timeouts, resets) propagate to the caller.
+ */
+export async function* parseSse(body: AsyncIterable<Uint8Array>): AsyncIterable<SseEvent> {
+  const decoder = createSseDecoder();
+  for await (const chunk of body) yield* decoder.feed(chunk);
+  yield* decoder.end();
 }

@@ -67,3 +67,64 @@ export function writeChunk(response: ServerResponse, chunk: string): Promise<voi
     response.on('close', done);
   });
 }
+
+/** Writes an event stream's frames, coalescing those rendered in one turn of the event loop. */
+export interface EventStreamWriter {
+  /** Queues text; it leaves at the end of this tick, in one socket write with whatever else was queued. */
+  write(text: string): void;
+  /** While the client reads slower than we write: resolves when it has caught up. Undefined otherwise. */
+  ready(): Promise<void> | undefined;
+  /** Ends the response with the queued text followed by `text`. */
+  end(text: string): void;
+}
+
+/**
+ * An {@link EventStreamWriter} over a response whose headers are set. A provider's body piece usually
+ * holds many events; each rendered frame written on its own costs a trip through node:http and the
+ * socket's buffering, while node sends them all in one system call anyway (it corks the socket until
+ * the end of the tick). Joining them first keeps that one call and skips the rest.
+ */
+export function createEventStreamWriter(response: ServerResponse): EventStreamWriter {
+  let pending = '';
+  let scheduled = false;
+  let draining: Promise<void> | undefined;
+  const flush = (): void => {
+    scheduled = false;
+    const text = pending;
+    pending = '';
+    if (text === '' || response.writableEnded || response.destroyed) return;
+    if (!response.write(text)) {
+      draining = waitForDrain(response).then(() => {
+        draining = undefined;
+      });
+    }
+  };
+  return {
+    write(text) {
+      if (text === '') return;
+      pending += text;
+      if (!scheduled) {
+        scheduled = true;
+        process.nextTick(flush);
+      }
+    },
+    ready: () => draining,
+    end(text) {
+      const all = pending + text;
+      pending = '';
+      response.end(all);
+    },
+  };
+}
+
+function waitForDrain(response: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.on('drain', done);
+    response.on('close', done);
+  });
+}
