@@ -18,10 +18,10 @@ import type { ChatCompletionRequestBody } from './chat-completion-request-schema
  * reads exactly as before.
  */
 export function readChatCompletionRequest(body: JsonRecord): ChatCompletionRequestBody | undefined {
-  for (const key in body) if (!TOP_LEVEL_CHECKS.has(key)) return undefined;
-  for (const [key, check] of TOP_LEVEL_CHECKS) {
+  for (const key in body) {
+    const check = TOP_LEVEL_CHECKS.get(key);
     const value = body[key];
-    if (value !== undefined && !check(value)) return undefined;
+    if (!check || (value !== undefined && !check(value))) return undefined;
   }
   if (body.model === undefined || body.messages === undefined) return undefined;
   return body as ChatCompletionRequestBody;

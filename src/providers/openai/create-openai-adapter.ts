@@ -41,10 +41,13 @@ export function createOpenAiAdapter(context: OpenAiAdapterContext): ProviderAdap
   const ref = describeEndpoint(endpoint, quirks);
   const baseUrl = endpoint.baseUrl.replace(/\/+$/, '');
   const secrets = [endpoint.apiKey];
+  const configuredHeaders = Object.fromEntries(
+    Object.entries(endpoint.headers).map(([name, value]) => [name.toLowerCase(), value]),
+  );
 
   const post = async (path: string, body: unknown, options: CallOptions, accept: string): Promise<HttpResponse> => {
     const headers: Record<string, string> = {
-      ...Object.fromEntries(Object.entries(endpoint.headers).map(([name, value]) => [name.toLowerCase(), value])),
+      ...configuredHeaders,
       'content-type': 'application/json',
       accept,
     };

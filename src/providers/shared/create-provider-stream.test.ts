@@ -42,13 +42,21 @@ async function collect(stream: AsyncIterable<StreamPart>): Promise<string[]> {
 }
 
 describe('createProviderStream', () => {
-  it('hands out parts in order across split events, ends at finish and lets go of the body', async () => {
+  it('hands out parts in order across split events, ends at finish and reads the body to its end', async () => {
     const { iterable, state } = body(['data: a\n\nda', 'ta: b\n\ndata: finish\n\ndata: late\n\n', 'data: later\n\n']);
     assert.deepEqual(await collect(createProviderStream({ body: iterable, reducer, endpoint: 'p/m' })), [
       'a',
       'b',
       'finish',
     ]);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(state.ended, true);
+  });
+
+  it('cuts a body that keeps going after the finish', async () => {
+    const { iterable, state } = body(['data: finish\n\n', ...Array.from({ length: 20 }, () => 'data: more\n\n')]);
+    assert.deepEqual(await collect(createProviderStream({ body: iterable, reducer, endpoint: 'p/m' })), ['finish']);
+    await new Promise((resolve) => setImmediate(resolve));
     assert.equal(state.closedEarly, true);
   });
 

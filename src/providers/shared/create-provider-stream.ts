@@ -31,6 +31,9 @@ export function createProviderStream(options: {
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
+/** Body pieces read after a finish before the rest of the body is cut. */
+const MAX_PIECES_AFTER_FINISH = 4;
+
 class ProviderStreamIterator implements AsyncIterator<StreamPart> {
   private readonly body: AsyncIterator<Uint8Array>;
   private readonly reducer: StreamEventReducer;
@@ -40,6 +43,8 @@ class ProviderStreamIterator implements AsyncIterator<StreamPart> {
   private head = 0;
   /** A `finish` or `error` part is queued: nothing after it is. */
   private finished = false;
+  /** The part that finished the stream is an `error`. */
+  private failed = false;
   /** The body is done with (ended, failed or returned): nothing more is read. */
   private closed = false;
   /** The pull in progress, so that overlapping `next()` calls wait for it instead of reading twice. */
@@ -108,8 +113,8 @@ class ProviderStreamIterator implements AsyncIterator<StreamPart> {
       } catch (thrown) {
         this.fail(thrown);
       }
-      // Done with the body as soon as the answer is complete; the finish part need not wait for that.
-      if (this.finished) void this.closeBody();
+      // The answer is complete (or failed): the part goes out now; the body is finished in the background.
+      if (this.finished) void (this.failed ? this.closeBody() : this.drainBody());
       const queued = this.shift();
       if (queued) return queued;
     }
@@ -128,6 +133,7 @@ class ProviderStreamIterator implements AsyncIterator<StreamPart> {
       if (this.finished) return;
       this.queue.push(part);
       if (part.type === 'finish' || part.type === 'error') this.finished = true;
+      if (part.type === 'error') this.failed = true;
     }
   }
 
@@ -144,6 +150,24 @@ class ProviderStreamIterator implements AsyncIterator<StreamPart> {
           })
         : toGatewayError(thrown);
     this.enqueue([{ type: 'error', error }]);
+  }
+
+  /**
+   * After a finish, reads what is left of the body (its end, normally in hand already) so that the
+   * connection goes back to the pool as is; only a body that keeps going is cut. Cutting every body
+   * at once would cost an AbortError with its stack trace per stream, since the body is not yet ended.
+   */
+  private async drainBody(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      for (let pieces = 0; pieces < MAX_PIECES_AFTER_FINISH; pieces += 1) {
+        if ((await this.body.next()).done) return;
+      }
+      await this.body.return?.();
+    } catch {
+      // A body failing after the finish changes nothing for the answer.
+    }
   }
 
   /** Stops reading the body (the upstream response is released); errors from closing it are moot. */

@@ -70,6 +70,8 @@ export function toLedgerRecords(settled: SettledRequest): { request: RequestReco
 
 /** The ledger as a settle observer: rows are durable before the response's last byte. */
 export function createLedgerObserver(ledger: Ledger): SettleObserver {
+  // With the ledger off there is nothing to build the rows for.
+  if (ledger.kind === 'off') return { onSettled() {} };
   return {
     onSettled(settled) {
       const { request, attempts } = toLedgerRecords(settled);
