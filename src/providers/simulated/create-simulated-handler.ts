@@ -204,7 +204,8 @@ export function createSimulatedHandler(options: SimulatedProviderOptions = {}): 
         return { status: 0, headers: {}, firstByteDelayMs: 0, chunks: [], failure: 'hang' };
       let success: ResponsePlan;
       let stream = false;
-      let garbage = '';
+      // The text a `malformed` fault sends; rendered only when a fault may need it.
+      let garbage = (): string => '';
       if (match.route === 'embeddings') {
         const parsed = parseOpenAiEmbeddingsRequest(request.body);
         checkModel(parsed.model);
@@ -226,13 +227,14 @@ export function createSimulatedHandler(options: SimulatedProviderOptions = {}): 
           sequence: requestNumber,
         });
         success = completionPlan({ protocol, completion, stream, includeUsage: parsed.includeUsage, requestId });
-        garbage = protocol === 'anthropic' ? renderAnthropicMalformedEvent() : renderOpenAiMalformedEvent(completion);
+        garbage = () =>
+          protocol === 'anthropic' ? renderAnthropicMalformedEvent() : renderOpenAiMalformedEvent(completion);
       }
       if (!fault) return success;
       if (fault.kind === 'reset' && (fault.at ?? (stream ? 'during' : 'before')) === 'before') {
         return { ...success, failure: 'reset' };
       }
-      return applyBodyFault({ plan: success, fault, stream, garbage });
+      return applyBodyFault({ plan: success, fault, stream, garbage: garbage() });
     } catch (error) {
       if (error instanceof SimulatedRequestError) return renderError(protocol, error.failure, requestId);
       throw error;

@@ -87,21 +87,39 @@ function promptKeywords(prompt: SimulatedPrompt): { properNouns: string[]; keywo
   return { properNouns, keywords };
 }
 
+/** The filler words as pieces, built once: ` word`, ` Word` and `Word`. */
+let fillerPieces: { spaced: string[]; spacedCapital: string[]; capital: string[] } | undefined;
+
+function fillerPieceTables(): NonNullable<typeof fillerPieces> {
+  fillerPieces ??= {
+    spaced: oneTokenWords().map((word) => ` ${word}`),
+    spacedCapital: oneTokenWords().map((word) => ` ${capitalise(word)}`),
+    capital: oneTokenWords().map(capitalise),
+  };
+  return fillerPieces;
+}
+
 /** Sentences of one-token pieces, ending at the first sentence end at or after `target` pieces. */
 function generatePieces(input: { target: number; random: () => number; keywords: readonly string[] }): string[] {
   const { target, random, keywords } = input;
   const pieces: string[] = [];
-  const filler = oneTokenWords();
-  const commonWord = (): string => filler[Math.floor(random() * filler.length)] ?? 'the';
+  // Pieces come from tables rather than being spelled out each time: the same pieces from the same
+  // random draws, without a new string per word.
+  const table = fillerPieceTables();
+  const spacedKeywords = keywords.map((keyword) => ` ${keyword}`);
+  const count = table.spaced.length;
+  const draw = (): number => Math.floor(random() * count);
   const word = (): string => {
-    if (keywords.length > 0 && random() < 0.12) return keywords[Math.floor(random() * keywords.length)] ?? 'the';
-    return commonWord();
+    if (spacedKeywords.length > 0 && random() < 0.12)
+      return spacedKeywords[Math.floor(random() * spacedKeywords.length)] ?? ' the';
+    return table.spaced[draw()] ?? ' the';
   };
   while (pieces.length < target) {
     const length = 6 + Math.floor(random() * 9);
-    pieces.push(pieces.length === 0 ? capitalise(commonWord()) : ` ${capitalise(commonWord())}`);
+    const first = draw();
+    pieces.push(pieces.length === 0 ? (table.capital[first] ?? 'The') : (table.spacedCapital[first] ?? ' The'));
     for (let index = 1; index < length; index++) {
-      pieces.push(` ${word()}`);
+      pieces.push(word());
       if (index < length - 2 && random() < 0.08) pieces.push(',');
     }
     pieces.push('.');

@@ -87,7 +87,7 @@ const DOMAIN = DOMAIN_PATTERNS.map(prefilterPattern);
 const CONSTRAINT = CONSTRAINT_PATTERNS.map(prefilterPattern);
 
 /** Share of the patterns that match: a cheap, bounded measure of how strongly a family is present. */
-function patternShare(text: string, lower: string, patterns: readonly PrefilteredPattern[]): number {
+function patternShare(text: string, lower: () => string, patterns: readonly PrefilteredPattern[]): number {
   let matched = 0;
   for (const pattern of patterns) if (testPrefiltered(pattern, text, lower)) matched += 1;
   return matched / patterns.length;
@@ -150,7 +150,11 @@ export function extractComplexityFeatures(
   const questions = countMatches(text, /\?(?=\s|$)/g);
   const listSteps = countMatches(text, STEP_PATTERNS[0] as RegExp);
   const sequenceWords = countMatches(text, STEP_PATTERNS[1] as RegExp);
-  const lower = text.toLowerCase();
+  let lowered: string | undefined;
+  const lower = (): string => {
+    lowered ??= text.toLowerCase();
+    return lowered;
+  };
   return {
     length,
     codeMarkers: patternShare(text, lower, CODE),

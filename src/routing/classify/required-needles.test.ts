@@ -62,7 +62,7 @@ describe('prefilterPattern', () => {
         const expected = pattern.test(text);
         if (expected) matches++;
         assert.equal(
-          testPrefiltered(entry, text, text.toLowerCase()),
+          testPrefiltered(entry, text, () => text.toLowerCase()),
           expected,
           `${pattern} on ${JSON.stringify(text)}`,
         );

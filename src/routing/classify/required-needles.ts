@@ -182,37 +182,45 @@ class NeedleReader {
 export interface PrefilteredPattern {
   /** The expression. */
   pattern: RegExp;
-  /** Substrings (lower-case for case-insensitive patterns) one of which any match contains; undefined: none known. */
+  /** Substrings one of which any match contains; undefined: none known. */
   needles: readonly string[] | undefined;
+  /** Whether the needles are lower-case letters to look for in the lower-cased text (case-insensitive patterns). */
+  inLowerCase: boolean;
 }
 
 /** Reads a pattern's needles (see the module comment). Unicode-mode patterns get none. */
 export function prefilterPattern(pattern: RegExp): PrefilteredPattern {
-  if (pattern.unicode || pattern.flags.includes('v')) return { pattern, needles: undefined };
+  const none: PrefilteredPattern = { pattern, needles: undefined, inLowerCase: false };
+  if (pattern.unicode || pattern.flags.includes('v')) return none;
   const reader = new NeedleReader(pattern.source);
   const needles = reader.alternation();
-  if (!needles || !reader.done() || needles.some((needle) => needle === '')) return { pattern, needles: undefined };
+  if (!needles || !reader.done() || needles.some((needle) => needle === '')) return none;
   // An `includes` scan per needle costs about what the expression's whole alternation costs (V8
   // compiles it well), so a long list of words is not worth checking first; a few words, and any
   // number of single characters (found at memchr speed), are.
-  if (needles.filter((needle) => needle.length > 1).length > MAX_NEEDLES) return { pattern, needles: undefined };
+  if (needles.filter((needle) => needle.length > 1).length > MAX_NEEDLES) return none;
   // Case-insensitive matching folds some letters outside ASCII (σ/ς) that lower-casing keeps apart.
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range is the point
-  if (pattern.ignoreCase && needles.some((needle) => /[^\x00-\x7f]/.test(needle)))
-    return { pattern, needles: undefined };
-  return { pattern, needles: pattern.ignoreCase ? [...new Set(needles.map((n) => n.toLowerCase()))] : needles };
+  if (pattern.ignoreCase && needles.some((needle) => /[^\x00-\x7f]/.test(needle))) return none;
+  const cased = pattern.ignoreCase && needles.some((needle) => needle.toLowerCase() !== needle.toUpperCase());
+  return {
+    pattern,
+    needles: cased ? [...new Set(needles.map((needle) => needle.toLowerCase()))] : needles,
+    inLowerCase: cased,
+  };
 }
 
 /**
  * Whether a prefiltered pattern matches `text`, exactly as `pattern.test(text)` would (for patterns
- * without the global or sticky flag). `lower` is `text.toLowerCase()`, computed once by the caller:
- * outside ASCII, lower-casing never turns a character that a case-insensitive, non-Unicode pattern
- * would match into one it would not, so a needle present in the match is present in `lower`.
+ * without the global or sticky flag). `lower` gives `text.toLowerCase()` (asked for only when a
+ * case-insensitive pattern has letters among its needles; the caller computes it once): outside
+ * ASCII, lower-casing never turns a character that a case-insensitive, non-Unicode pattern would
+ * match into one it would not, so a needle present in the match is present in the lower-cased text.
  */
-export function testPrefiltered(entry: PrefilteredPattern, text: string, lower: string): boolean {
+export function testPrefiltered(entry: PrefilteredPattern, text: string, lower: () => string): boolean {
   const { needles } = entry;
   if (needles !== undefined) {
-    const haystack = entry.pattern.ignoreCase ? lower : text;
+    const haystack = entry.inLowerCase ? lower() : text;
     if (!needles.some((needle) => haystack.includes(needle))) return false;
   }
   return entry.pattern.test(text);

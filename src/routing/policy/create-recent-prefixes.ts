@@ -1,4 +1,3 @@
-import { createHash, type Hash } from 'node:crypto';
 import type { ChatRequest, Message } from '../../spec/index.js';
 
 /** The router's size estimate: about four characters a token. */
@@ -30,18 +29,51 @@ export interface RecentPrefixes {
   observe(request: ChatRequest, now: number): PrefixSighting[];
 }
 
-function feed(hash: Hash, message: Message): number {
-  let chars = 0;
+/**
+ * A running hash of a prompt's text (two 32-bit multiplicative lanes over UTF-16 code units, as in
+ * cyrb53): read at each message boundary, with the length, as a map key. Far cheaper than a crypto
+ * hash object per request, and collisions among 10,000 keys are out of reach.
+ */
+class PrefixHash {
+  private lane1 = 0xdeadbeef;
+  private lane2 = 0x41c6ce57;
+  private chars = 0;
+
+  update(text: string): void {
+    let lane1 = this.lane1;
+    let lane2 = this.lane2;
+    for (let index = 0; index < text.length; index++) {
+      const code = text.charCodeAt(index);
+      lane1 = Math.imul(lane1 ^ code, 2654435761);
+      lane2 = Math.imul(lane2 ^ code, 1597334677);
+    }
+    this.lane1 = lane1;
+    this.lane2 = lane2;
+    this.chars += text.length;
+  }
+
+  /** Characters hashed so far. */
+  get length(): number {
+    return this.chars;
+  }
+
+  key(): string {
+    let lane1 = Math.imul(this.lane1 ^ (this.lane1 >>> 16), 2246822507);
+    lane1 ^= Math.imul(this.lane2 ^ (this.lane2 >>> 13), 3266489909);
+    let lane2 = Math.imul(this.lane2 ^ (this.lane2 >>> 16), 2246822507);
+    lane2 ^= Math.imul(lane1 ^ (lane1 >>> 13), 3266489909);
+    return `${this.chars}:${(lane1 >>> 0).toString(36)}:${(lane2 >>> 0).toString(36)}`;
+  }
+}
+
+function feed(hash: PrefixHash, message: Message): void {
   hash.update(`\u0000${message.role}\u0000`);
   for (const part of message.content) {
     // Text is what repeats; other parts (images, tool calls and results) go in whole, so a prefix
     // matches only when they are equal too.
-    const text = part.type === 'text' ? part.text : JSON.stringify(part);
-    hash.update(text);
+    hash.update(part.type === 'text' ? part.text : JSON.stringify(part));
     hash.update('\u0001');
-    chars += text.length;
   }
-  return chars;
 }
 
 /**
@@ -57,21 +89,16 @@ export function createRecentPrefixes(): RecentPrefixes {
     observe(request, now) {
       const messages = request.messages;
       const lastUser = messages.findLastIndex((message) => message.role === 'user');
-      const hash = createHash('sha1');
-      let chars = 0;
-      if (request.tools && request.tools.length > 0) {
-        const tools = JSON.stringify(request.tools);
-        hash.update(tools);
-        chars += tools.length;
-      }
+      const hash = new PrefixHash();
+      if (request.tools && request.tools.length > 0) hash.update(JSON.stringify(request.tools));
       const found: PrefixSighting[] = [];
       for (let index = 0; index < messages.length; index++) {
-        chars += feed(hash, messages[index] as Message);
-        if (chars < minChars) continue;
-        const key = hash.copy().digest('base64');
+        feed(hash, messages[index] as Message);
+        if (hash.length < minChars) continue;
+        const key = hash.key();
         const last = sent.get(key);
         if (last !== undefined && index < lastUser) {
-          found.push({ tokens: Math.ceil(chars / CHARS_PER_TOKEN), lastSentMs: last });
+          found.push({ tokens: Math.ceil(hash.length / CHARS_PER_TOKEN), lastSentMs: last });
         }
         sent.delete(key);
         sent.set(key, now);
