@@ -16,10 +16,16 @@ export interface LatencyRow {
   samples: number;
   /** What the gateway said it did (`x-tollgate-cache`), to show the path was the one meant. */
   cacheStatus: string;
+  /**
+   * CPU time of this whole process per request at the median (client, gateway, its embedder thread
+   * and the mock), ms: what a request costs whatever else the machine runs, and near what it takes
+   * on an idle machine, where the steps of one request run one after the other.
+   */
+  cpuP50?: number;
 }
 
 const MODEL = 'bench-model';
-type Sample = { ms: number; cache: string };
+type Sample = { ms: number; cache: string; cpuMs?: number };
 
 function body(question: string): string {
   return JSON.stringify({ model: MODEL, temperature: 0, messages: [{ role: 'user', content: question }] });
@@ -40,6 +46,7 @@ export async function measureGatewayLatency(options: { samples: number }): Promi
   const agent = new Agent({ keepAliveTimeout: 30_000, connections: 8 });
   const rows: LatencyRow[] = [];
   const post = async (url: string, asked: string): Promise<Sample> => {
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const response = await request(url, {
       method: 'POST',
@@ -49,17 +56,20 @@ export async function measureGatewayLatency(options: { samples: number }): Promi
     });
     await response.body.arrayBuffer();
     const ms = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
     if (response.statusCode !== 200) throw new Error(`${url} answered ${response.statusCode}`);
-    return { ms, cache: String(response.headers['x-tollgate-cache'] ?? '') };
+    return { ms, cache: String(response.headers['x-tollgate-cache'] ?? ''), cpuMs: (cpu.user + cpu.system) / 1000 };
   };
   const record = (path: string, samples: Sample[]) => {
     const times = samples.map((sample) => sample.ms);
+    const cpu = samples.flatMap((sample) => (sample.cpuMs === undefined ? [] : [sample.cpuMs]));
     rows.push({
       path,
       p50: percentile(times, 0.5),
       p99: percentile(times, 0.99),
       samples: times.length,
       cacheStatus: [...new Set(samples.map((sample) => sample.cache))].join(', '),
+      ...(cpu.length === 0 ? {} : { cpuP50: percentile(cpu, 0.5) }),
     });
   };
   const gatewayConfig = (cache: Record<string, unknown>) => ({
