@@ -1,4 +1,5 @@
 import type { LoadMeasurement } from './measure-load.js';
+import type { LedgerRoundsResult } from './run-ledger-rounds.js';
 
 /** Non-streamed JSON, or SSE. */
 export type LoadMode = 'json' | 'stream';
@@ -45,4 +46,8 @@ export interface OverheadResult {
   warmupSeconds: number;
   cells: OverheadCell[];
   memory: Partial<Record<Exclude<TargetName, 'direct'>, PeakMemory>>;
+  /** Node flags of the Tollgate processes when `--node-flags` replaced the default ones. */
+  tollgateNodeFlags?: readonly string[];
+  /** The interleaved ledger on/off rounds (`--ledger-rounds N`). */
+  ledgerRounds?: LedgerRoundsResult;
 }

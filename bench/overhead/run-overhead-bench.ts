@@ -17,6 +17,7 @@ import { type ChildProcessServer, startChildProcessServer } from './child-proces
 import { formatOverheadReport } from './format-overhead-report.js';
 import { measureLoad } from './measure-load.js';
 import type { LoadMode, OverheadCell, OverheadResult, PeakMemory, TargetName } from './overhead-result.js';
+import { formatLedgerRounds, type LedgerRoundsResult, runLedgerRounds } from './run-ledger-rounds.js';
 import {
   BENCH_MODEL,
   directTarget,
@@ -38,6 +39,10 @@ const { values } = parseArgs({
     upstream: { type: 'string', default: 'instant' },
     'cpu-prof': { type: 'boolean', default: false },
     dist: { type: 'string' },
+    'node-flags': { type: 'string' },
+    'ledger-rounds': { type: 'string', default: '0' },
+    'ledger-seconds': { type: 'string', default: '2' },
+    'ledger-concurrency': { type: 'string', default: '1,16' },
   },
 });
 
@@ -47,15 +52,22 @@ const warmupSeconds = Number(values.warmup);
 const concurrencies = values.concurrency.split(',').map(Number);
 const only = new Set(values.only.split(','));
 const upstreamKind = values.upstream;
+const nodeFlags = values['node-flags']?.split(' ').filter((flag) => flag !== '');
+const ledgerRounds = Number(values['ledger-rounds']);
+const ledgerSeconds = Number(values['ledger-seconds']);
+const ledgerConcurrencies = values['ledger-concurrency'].split(',').map(Number);
 if (
   !(Number.isInteger(workers) && workers > 0) ||
   !(durationSeconds > 0) ||
   !(warmupSeconds >= 0) ||
   !concurrencies.every((value) => Number.isInteger(value) && value > 0) ||
+  !(Number.isInteger(ledgerRounds) && ledgerRounds >= 0) ||
+  !(ledgerSeconds > 0) ||
+  !ledgerConcurrencies.every((value) => Number.isInteger(value) && value > 0) ||
   (upstreamKind !== 'instant' && upstreamKind !== 'simulated')
 ) {
   process.stderr.write(
-    'usage: run-overhead-bench.ts [--workers N|auto] [--duration S] [--warmup S] [--concurrency 1,16,64] [--only direct,floor,tollgate,tollgate-ledger,portkey] [--upstream instant|simulated] [--cpu-prof] [--dist DIR]\n',
+    'usage: run-overhead-bench.ts [--workers N|auto] [--duration S] [--warmup S] [--concurrency 1,16,64] [--only direct,floor,tollgate,tollgate-ledger,portkey] [--upstream instant|simulated] [--cpu-prof] [--dist DIR] [--node-flags "..."] [--ledger-rounds N] [--ledger-seconds S] [--ledger-concurrency 1,16]\n',
   );
   process.exit(2);
 }
@@ -149,6 +161,7 @@ async function main(): Promise<void> {
   log(`${upstreamKind} upstream at ${upstreamUrl}; ${durationSeconds} s per cell after ${warmupSeconds} s warm-up`);
   const cells: OverheadCell[] = [];
   const memory: OverheadResult['memory'] = {};
+  let ledgerRoundsResult: LedgerRoundsResult | undefined;
   const cpuProfileDir = values['cpu-prof']
     ? join(resultsDir, `cpu-profiles-${date.replace(/[:.]/g, '-')}.tmp`)
     : undefined;
@@ -159,12 +172,12 @@ async function main(): Promise<void> {
       [
         'tollgate',
         `through Tollgate (${workers} worker${workers > 1 ? 's' : ''}, ledger off, logs at warn)`,
-        () => startTollgate({ upstreamUrl, workers, cpuProfileDir, distDir: values.dist }),
+        () => startTollgate({ upstreamUrl, workers, cpuProfileDir, distDir: values.dist, nodeFlags }),
       ],
       [
         'tollgate-ledger',
         'through Tollgate with its SQLite ledger on (same build and config otherwise)',
-        () => startTollgate({ upstreamUrl, workers, cpuProfileDir, distDir: values.dist, ledger: true }),
+        () => startTollgate({ upstreamUrl, workers, cpuProfileDir, distDir: values.dist, ledger: true, nodeFlags }),
       ],
       ['portkey', 'through Portkey (@portkey-ai/gateway, headless)', () => startPortkey({ upstreamUrl })],
     ];
@@ -179,6 +192,27 @@ async function main(): Promise<void> {
         await target.server?.stop();
       }
       if (name.startsWith('tollgate') && cpuProfileDir) log(`CPU profiles in ${cpuProfileDir}`);
+    }
+    if (ledgerRounds > 0) {
+      log(`ledger on vs off: ${ledgerRounds} interleaved rounds of ${ledgerSeconds} s per gateway`);
+      const off = await startTollgate({ upstreamUrl, workers, distDir: values.dist, nodeFlags });
+      const on = await startTollgate({ upstreamUrl, workers, distDir: values.dist, ledger: true, nodeFlags });
+      try {
+        ledgerRoundsResult = await runLedgerRounds({
+          off,
+          on,
+          rounds: ledgerRounds,
+          durationSeconds: ledgerSeconds,
+          concurrencies: ledgerConcurrencies,
+          modes: ['json', 'stream'],
+          requestBody,
+          loadAverage: () => loadavg()[0] ?? 0,
+          log,
+        });
+      } finally {
+        await off.server?.stop();
+        await on.server?.stop();
+      }
     }
   } finally {
     await upstream.stop();
@@ -198,11 +232,13 @@ async function main(): Promise<void> {
     warmupSeconds,
     cells,
     memory,
+    ...(nodeFlags ? { tollgateNodeFlags: nodeFlags } : {}),
+    ...(ledgerRoundsResult ? { ledgerRounds: ledgerRoundsResult } : {}),
   };
   const file = join(resultsDir, `overhead-${date.replace(/[:.]/g, '-')}.json.tmp`);
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(
-    `\n${result.command} — ${date}\nnode ${result.machine.node}, ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.memoryGb} GB; ${upstreamKind} upstream; Tollgate workers: ${workers}\n\n${formatOverheadReport(result)}\n\nResults: ${file}\n`,
+    `\n${result.command} — ${date}\nnode ${result.machine.node}, ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.memoryGb} GB; ${upstreamKind} upstream; Tollgate workers: ${workers}\n\n${formatOverheadReport(result)}\n${ledgerRoundsResult ? `\n${formatLedgerRounds(ledgerRoundsResult)}\n` : ''}\nResults: ${file}\n`,
   );
 }
 

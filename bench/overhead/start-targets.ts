@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { GATEWAY_NODE_FLAGS } from '../../src/cli/gateway-node-flags.js';
 import { type ChildProcessServer, findFreePort, startChildProcessServer } from './child-process-server.js';
 import type { TargetName } from './overhead-result.js';
 
@@ -67,6 +68,8 @@ export async function startTollgate(options: {
   distDir?: string;
   /** Write the ledger to a fresh SQLite file (default: ledger off). */
   ledger?: boolean;
+  /** Node flags of the gateway process (default: the ones `tollgate serve` and `npm start` use). */
+  nodeFlags?: readonly string[];
 }): Promise<Target> {
   const dist = resolve(options.distDir ?? join(REPO, 'dist'));
   const cli = join(dist, 'cli/main.js');
@@ -94,7 +97,10 @@ export async function startTollgate(options: {
     }),
   );
   const port = await findFreePort();
-  const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
+  const profile = [
+    ...(options.nodeFlags ?? GATEWAY_NODE_FLAGS),
+    ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
+  ];
   if (options.cpuProfileDir) mkdirSync(options.cpuProfileDir, { recursive: true });
   const args =
     options.workers === 1

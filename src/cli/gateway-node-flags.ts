@@ -1,0 +1,16 @@
+/**
+ * The V8 flags the gateway process runs with. They are written out where the process starts, not
+ * set here (V8 sizes its heap when the process starts, before any module runs): in the shebang of
+ * `src/cli/main.ts` (so `tollgate serve` and `npx tollgate` get them), in `npm start`, and in
+ * `bench:overhead`; `gateway-node-flags.test.ts` checks that all three agree with this list.
+ * `serve --workers N` forks with the primary's flags.
+ *
+ * - `--max-semi-space-size=8`: V8 grows each of the young generation's two semi-spaces to 16 MB
+ *   under load, 32 MB of young generation that a request's short-lived objects never need. 8 MB
+ *   keeps scavenges rare enough (a request allocates tens of kilobytes) at 16 MB less RSS.
+ * - `--liftoff-only`: undici parses HTTP with llhttp compiled to WebAssembly; V8's optimizing tier
+ *   recompiles its one large parsing function after a few requests, a transient 20–30 MB allocation
+ *   that set the process's peak RSS. The baseline compiler's code parses the same responses a few
+ *   microseconds slower per request.
+ */
+export const GATEWAY_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=8', '--liftoff-only'];
