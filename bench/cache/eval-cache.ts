@@ -1,21 +1,27 @@
-// npm run eval:cache [-- --pairs N | --full | --available]
+// npm run eval:cache [-- --pairs N | --full | --available] [--split grouped|halves]
 // Precision, recall and hit rate of the semantic cache on real paraphrase data, for the raw embedding
-// and with the verifier, tuned on the first half of the Quora pairs and reported on the second.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// and with the verifier (learned, as the gateway runs it, and the hand-written rules), on the test part
+// of the Quora pairs: by default the grouped split (no question shared with the tune part the verifier
+// model was trained on); `--split halves` reports on the file's second half with a model trained on its
+// first half (`npm run train:verifier -- --split halves` first).
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLocalEmbedder, LOCAL_EMBEDDER_ID } from '../../src/cache/embedders/create-local-embedder.js';
 import { DEFAULT_SEMANTIC_THRESHOLD } from '../../src/cache/semantic/adaptive-thresholds.js';
-import {
-  DEFAULT_MAX_EXTRA_WORDS,
-  DEFAULT_MAX_FUNCTION_WORD_CHANGES,
-  DEFAULT_MIN_CONTENT_WORDS,
-  DEFAULT_MIN_OVERLAP,
-} from '../../src/cache/semantic/verify-match.js';
+import { loadShippedPairClassifier, PairClassifier } from '../../src/cache/semantic/pair-classifier.js';
+import type { VerifierOptions } from '../../src/cache/semantic/verify-match.js';
 import { EmbeddingFileCache } from './embedding-file-cache.js';
-import { loadMockPairs, loadQuoraPairs, PROJECT_ROOT, splitQuoraPairs } from './load-cache-data.js';
+import { loadMockPairs, loadQuoraPairs, PROJECT_ROOT, type QuoraSplit, splitQuoraPairs } from './load-cache-data.js';
 import { createPrecomputedEmbedder } from './precomputed-embedder.js';
 import { renderPrChart } from './render-pr-chart.js';
-import { type OperatingPoint, type ScoredPair, scorePairs, sweep, type VerifierSetting } from './score-pairs.js';
+import {
+  type OperatingPoint,
+  type ScoredPair,
+  scorePairs,
+  sweep,
+  sweepProbability,
+  type VerifierSetting,
+} from './score-pairs.js';
 import { simulateCache } from './simulate-cache.js';
 
 const args = process.argv.slice(2);
@@ -25,13 +31,27 @@ const full = args.includes('--full');
 const available = args.includes('--available');
 const pairsArgument = args.indexOf('--pairs');
 const perSplit = full ? Number.POSITIVE_INFINITY : pairsArgument >= 0 ? Number(args[pairsArgument + 1]) : 8000;
+const splitArgument = args.indexOf('--split');
+const split = (splitArgument >= 0 ? args[splitArgument + 1] : 'grouped') as QuoraSplit;
+if (split !== 'grouped' && split !== 'halves') throw new Error(`--split must be grouped or halves, not ${split}`);
 const DEFAULT_THRESHOLD = DEFAULT_SEMANTIC_THRESHOLD;
 const PRECISION_BAR = 0.95;
+
+// The grouped split evaluates the model the gateway ships; the halves split one trained the same way
+// on the file's first half (the shipped model was trained on pairs of both halves).
+const halvesModel = join(PROJECT_ROOT, 'bench', 'results', 'verifier-model-halves.json.tmp');
+if (split === 'halves' && !existsSync(halvesModel)) {
+  console.error('No model of the first half: run npm run train:verifier -- --split halves first.');
+  process.exit(2);
+}
+const classifier = split === 'halves' ? PairClassifier.fromFile(halvesModel) : loadShippedPairClassifier();
+const learned = (options: VerifierOptions = {}): VerifierOptions =>
+  split === 'halves' ? { ...options, classifier } : options;
 
 const mock = loadMockPairs();
 const embedder = await createLocalEmbedder();
 const vectors = new EmbeddingFileCache(embedder);
-const splits = splitQuoraPairs({ perSplit: available ? Number.POSITIVE_INFINITY : perSplit });
+const splits = splitQuoraPairs({ perSplit: available ? Number.POSITIVE_INFINITY : perSplit, split });
 const embedded = (pair: { textA: string; textB: string }) =>
   vectors.get(pair.textA) !== undefined && vectors.get(pair.textB) !== undefined;
 const tune = available ? splits.tune.filter(embedded) : splits.tune;
@@ -50,20 +70,21 @@ if (perText !== undefined) console.error(`  ${perText.toFixed(1)} ms per text`);
 const vectorOf = (text: string) => vectors.get(text) as Float32Array;
 
 const ANY = Number.POSITIVE_INFINITY;
+const defaultSetting: VerifierSetting = { name: 'learned verifier (default)', options: learned() };
+const rulesDefault: VerifierSetting = {
+  name: 'rules: no extra, ≤2 frame words (previous default)',
+  options: { mode: 'rules' },
+};
 const settings: VerifierSetting[] = [
   { name: 'raw embedding', options: undefined },
-  { name: 'verifier: checks only', options: { maxExtraWords: ANY, maxFunctionWordChanges: ANY } },
-  { name: 'verifier: ≤1 extra word', options: { maxExtraWords: 1, maxFunctionWordChanges: ANY } },
-  { name: 'verifier: no extra word', options: { maxExtraWords: 0, maxFunctionWordChanges: ANY } },
-  { name: 'verifier: ≤1 extra, ≤2 frame words', options: { maxExtraWords: 1, maxFunctionWordChanges: 2 } },
-  { name: 'verifier: no extra, ≤3 frame words', options: { maxExtraWords: 0, maxFunctionWordChanges: 3 } },
-  { name: 'verifier: no extra, ≤2 frame words', options: { maxExtraWords: 0, maxFunctionWordChanges: 2 } },
+  { name: 'rules: checks only', options: { mode: 'rules', maxExtraWords: ANY, maxFunctionWordChanges: ANY } },
+  { name: 'rules: no extra word', options: { mode: 'rules', maxExtraWords: 0, maxFunctionWordChanges: ANY } },
+  rulesDefault,
+  { name: 'learned: hard checks only', options: learned({ minProbability: 0 }) },
+  { name: 'learned, p ≥ 0.85', options: learned({ minProbability: 0.85 }) },
+  { name: 'learned, p ≥ 0.90', options: learned({ minProbability: 0.9 }) },
+  defaultSetting,
 ];
-const defaultSetting = settings.find(
-  (setting) =>
-    setting.options?.maxExtraWords === DEFAULT_MAX_EXTRA_WORDS &&
-    setting.options.maxFunctionWordChanges === DEFAULT_MAX_FUNCTION_WORD_CHANGES,
-) as VerifierSetting;
 const thresholds = Array.from({ length: 19 }, (_, index) => Math.round((0.8 + index * 0.01) * 100) / 100);
 
 const scoredTune = scorePairs(tune, vectorOf);
@@ -72,23 +93,15 @@ const sweeps = (pairs: ScoredPair[]) =>
   new Map(settings.map((setting) => [setting.name, sweep({ pairs, setting, thresholds })]));
 const tuneSweeps = sweeps(scoredTune);
 const testSweeps = sweeps(scoredTest);
-
-// Tuning rule, applied to the tune half only: the most recall among points whose precision clears the
-// bar by one standard error (a point at exactly 0.95 on one sample lands below it on the next half as
-// often as above); if none does, the most precision among points that still serve ≥ 5% of duplicates.
+const minProbabilities = Array.from({ length: 25 }, (_, index) => Math.round((0.5 + index * 0.02) * 100) / 100);
+const testProbabilitySweep = sweepProbability({
+  pairs: scoredTest,
+  setting: defaultSetting,
+  similarityThreshold: DEFAULT_THRESHOLD,
+  minProbabilities: [...minProbabilities, classifier.minProbability].sort((left, right) => left - right),
+});
 const standardError = (point: OperatingPoint) =>
   point.hits === 0 ? 1 : Math.sqrt((point.precision * (1 - point.precision)) / point.hits);
-function choose(candidates: { setting: string; point: OperatingPoint }[]) {
-  const atBar = candidates.filter(({ point }) => point.precision - standardError(point) >= PRECISION_BAR);
-  if (atBar.length > 0) return atBar.reduce((best, next) => (next.point.recall > best.point.recall ? next : best));
-  const useful = candidates.filter(({ point }) => point.recall >= 0.05);
-  return useful.reduce((best, next) => (next.point.precision > best.point.precision ? next : best));
-}
-const verifierCandidates = [...tuneSweeps].flatMap(([setting, points]) =>
-  setting === 'raw embedding' ? [] : points.map((point) => ({ setting, point })),
-);
-const tuned = choose(verifierCandidates);
-const tunedAtSpec = choose(verifierCandidates.filter(({ point }) => point.threshold === DEFAULT_THRESHOLD));
 const pointOf = (table: Map<string, OperatingPoint[]>, setting: string, threshold: number) =>
   (table.get(setting) ?? []).find((point) => point.threshold === threshold) as OperatingPoint;
 
@@ -111,12 +124,8 @@ const mockOriginOf = new Map(mock.map((pair) => [pair.similar, pair.origin]));
 const simulations = [];
 for (const [name, verifier, threshold] of [
   ['raw embedding', false, DEFAULT_THRESHOLD],
-  [`default (${defaultSetting.name})`, {}, DEFAULT_THRESHOLD],
-  [
-    `tuned (${tuned.setting})`,
-    settings.find((setting) => setting.name === tuned.setting)?.options ?? {},
-    tuned.point.threshold,
-  ],
+  [`default (${defaultSetting.name})`, learned(), DEFAULT_THRESHOLD],
+  [rulesDefault.name, { mode: 'rules' }, DEFAULT_THRESHOLD],
 ] as const) {
   const mockResult = await simulateCache({
     embedder: precomputed,
@@ -146,14 +155,15 @@ for (const [name, verifier, threshold] of [
 const format = (value: number) => value.toFixed(3);
 const lines: string[] = [];
 lines.push('# Semantic cache evaluation', '');
+const trainedWith = JSON.stringify(classifier.trainedWith.operatingPoint);
 lines.push(
-  `Embedder: ${LOCAL_EMBEDDER_ID} (local, 512 dimensions). Quora pairs: tune = ${scoredTune.length} pairs from the file's first half, test = ${scoredTest.length} from its second half (${full ? 'all pairs' : available ? 'every pair whose texts were embedded' : `seeded random sample, seed 20260801/20260802, ${perSplit} per half`}); positives: tune ${tune.filter((pair) => pair.duplicate).length}, test ${test.filter((pair) => pair.duplicate).length}. GPTCache mock pairs: ${mock.length} (all paraphrases).`,
+  `Embedder: ${LOCAL_EMBEDDER_ID} (local, 512 dimensions). Quora pairs, ${split === 'grouped' ? 'grouped split (question groups to tune or test by a seeded coin; no question in both)' : "halves split (the file's first half to tune, its second to test)"}: tune = ${scoredTune.length} pairs, test = ${scoredTest.length} (${full ? 'all pairs' : available ? 'every pair whose texts were embedded' : `seeded random sample, seed 20260801/20260802, ${perSplit} per part`}); positives: tune ${tune.filter((pair) => pair.duplicate).length}, test ${test.filter((pair) => pair.duplicate).length}. GPTCache mock pairs: ${mock.length} (all paraphrases).`,
   '',
-  `Default operating point (code defaults): threshold ${DEFAULT_THRESHOLD}, verifier with at most ${DEFAULT_MAX_EXTRA_WORDS} extra content word(s), at most ${DEFAULT_MAX_FUNCTION_WORD_CHANGES} function-word changes, at least ${DEFAULT_MIN_CONTENT_WORDS} content words, overlap ≥ ${DEFAULT_MIN_OVERLAP}.`,
-  `Tuned on the tune half (most recall with precision − 1 standard error ≥ ${PRECISION_BAR}, else most precision at recall ≥ 0.05): ${tuned.setting} at threshold ${tuned.point.threshold} (tune precision ${format(tuned.point.precision)}, recall ${format(tuned.point.recall)}, ${tuned.point.hits} hits); at the SPEC threshold ${DEFAULT_THRESHOLD} the same rule picks ${tunedAtSpec.setting} (tune precision ${format(tunedAtSpec.point.precision)}, recall ${format(tunedAtSpec.point.recall)}).`,
+  `Default operating point (code defaults): similarity threshold ${DEFAULT_THRESHOLD}, hard checks, then the ${split === 'grouped' ? 'shipped pair classifier (src/cache/semantic/verifier-model.json)' : 'pair classifier trained on the first half'} at p ≥ ${classifier.minProbability}, chosen by cross-validation inside the tune part: ${trainedWith}.`,
+  "The learned settings' tune-part numbers are in-sample (the model was trained on those pairs); the test part is held out.",
   '',
 );
-lines.push('## Quora pairs, test half: precision / recall / hit rate by threshold', '');
+lines.push('## Quora pairs, test part: precision / recall / hit rate by similarity threshold', '');
 const shown = [0.8, 0.85, 0.88, 0.9, 0.92, 0.94, 0.96, 0.98];
 lines.push(`| setting | ${shown.map((threshold) => `≥ ${threshold}`).join(' | ')} |`);
 lines.push(`| --- | ${shown.map(() => '---').join(' | ')} |`);
@@ -164,45 +174,54 @@ for (const setting of settings) {
   });
   lines.push(`| ${setting.name}${setting === defaultSetting ? ' (default)' : ''} | ${cells.join(' | ')} |`);
 }
-lines.push('', '## Operating points (test half unless said)', '');
+lines.push('', `## Operating points at similarity ${DEFAULT_THRESHOLD}`, '');
 lines.push(
-  '| point | threshold | Quora precision | Quora recall | Quora hit rate | wrong answers served | mock-pair recall |',
+  '| setting | tune: precision / recall | test: precision ± 1 s.e. / recall | test hit rate | wrong answers served (test) | mock-pair recall |',
 );
-lines.push('| --- | --- | --- | --- | --- | --- | --- |');
-const operatingRows: [string, string, number][] = [
-  ['raw embedding', 'raw embedding', DEFAULT_THRESHOLD],
-  ['default', defaultSetting.name, DEFAULT_THRESHOLD],
-  ['tuned', tuned.setting, tuned.point.threshold],
-  [`tuned at ${DEFAULT_THRESHOLD}`, tunedAtSpec.setting, DEFAULT_THRESHOLD],
-];
-for (const [label, setting, threshold] of operatingRows) {
-  const point = pointOf(testSweeps, setting, threshold);
-  const mockPoint = pointOf(mockSweeps, setting, threshold);
+lines.push('| --- | --- | --- | --- | --- | --- |');
+for (const setting of settings) {
+  const tunePoint = pointOf(tuneSweeps, setting.name, DEFAULT_THRESHOLD);
+  const point = pointOf(testSweeps, setting.name, DEFAULT_THRESHOLD);
+  const mockPoint = pointOf(mockSweeps, setting.name, DEFAULT_THRESHOLD);
   lines.push(
-    `| ${label} (${setting}) | ${threshold} | ${format(point.precision)} | ${format(point.recall)} | ${format(point.hitRate)} | ${point.wrongHits} of ${point.hits} hits | ${format(mockPoint.recall)} |`,
+    `| ${setting.name} | ${format(tunePoint.precision)} / ${format(tunePoint.recall)} | ${format(point.precision)} ± ${format(standardError(point))} / ${format(point.recall)} | ${format(point.hitRate)} | ${point.wrongHits} of ${point.hits} hits | ${format(mockPoint.recall)} |`,
   );
 }
-// Quora questions recur across pairs; the test pairs none of whose texts occur in the tune half show
-// whether the verifier's tuning carried over to unseen questions.
-const tuneTexts = new Set(
-  loadQuoraPairs()
-    .slice(0, Math.floor(loadQuoraPairs().length / 2))
-    .flatMap((pair) => [pair.textA, pair.textB]),
-);
-const unseen = scoredTest.filter((pair) => !tuneTexts.has(pair.textA) && !tuneTexts.has(pair.textB));
-const unseenPoint = sweep({
-  pairs: unseen,
-  setting: defaultSetting,
-  thresholds: [DEFAULT_THRESHOLD],
-})[0] as OperatingPoint;
 lines.push(
   '',
-  `Default point on the ${unseen.length} test pairs whose questions never occur in the tune half: precision ${format(unseenPoint.precision)}, recall ${format(unseenPoint.recall)} (${unseenPoint.wrongHits} wrong of ${unseenPoint.hits} hits).`,
+  `## Learned verifier on the test part: precision / recall by least probability (similarity ≥ ${DEFAULT_THRESHOLD})`,
+  '',
 );
+lines.push('| p ≥ | precision ± 1 s.e. | recall | hits | wrong |', '| --- | --- | --- | --- | --- |');
+for (const point of testProbabilitySweep) {
+  lines.push(
+    `| ${point.threshold}${point.threshold === classifier.minProbability ? ' (default)' : ''} | ${format(point.precision)} ± ${format(standardError(point))} | ${format(point.recall)} | ${point.hits} | ${point.wrongHits} |`,
+  );
+}
+if (split === 'halves') {
+  // Quora questions recur across pairs; the test pairs none of whose texts occur in the tune half show
+  // whether the verifier carried over to unseen questions.
+  const tuneTexts = new Set(
+    loadQuoraPairs()
+      .slice(0, Math.floor(loadQuoraPairs().length / 2))
+      .flatMap((pair) => [pair.textA, pair.textB]),
+  );
+  const unseen = scoredTest.filter((pair) => !tuneTexts.has(pair.textA) && !tuneTexts.has(pair.textB));
+  const unseenPoint = sweep({
+    pairs: unseen,
+    setting: defaultSetting,
+    thresholds: [DEFAULT_THRESHOLD],
+  })[0] as OperatingPoint;
+  lines.push(
+    '',
+    `Default point on the ${unseen.length} test pairs whose questions never occur in the tune half: precision ${format(unseenPoint.precision)}, recall ${format(unseenPoint.recall)} (${unseenPoint.wrongHits} wrong of ${unseenPoint.hits} hits).`,
+  );
+}
 const defaultTestPoint = pointOf(testSweeps, defaultSetting.name, DEFAULT_THRESHOLD);
 const defaultError = standardError(defaultTestPoint);
 lines.push(
-  `Default point on the whole test half: precision ${format(defaultTestPoint.precision)} ± ${format(defaultError)} (one standard error, ${defaultTestPoint.hits} hits).`,
+  '',
+  `Default point on the whole test part: precision ${format(defaultTestPoint.precision)} ± ${format(defaultError)} (one standard error, ${defaultTestPoint.hits} hits).`,
 );
 lines.push('', '## Replayed through SemanticCache (top-4 retrieval, verifier, one scope)', '');
 lines.push(
@@ -218,41 +237,53 @@ for (const simulation of simulations) {
 const defaultPoint = pointOf(testSweeps, defaultSetting.name, DEFAULT_THRESHOLD);
 lines.push(
   '',
-  `Quality bar (precision ≥ ${PRECISION_BAR} on the Quora test half at the default point): ${defaultPoint.precision >= PRECISION_BAR ? 'met' : 'NOT met'} — precision ${format(defaultPoint.precision)} at recall ${format(defaultPoint.recall)}.`,
+  `Quality bar (precision ≥ ${PRECISION_BAR} on the Quora test part at the default point): ${defaultPoint.precision >= PRECISION_BAR ? 'met' : 'NOT met'} — precision ${format(defaultPoint.precision)} at recall ${format(defaultPoint.recall)}.`,
 );
 const report = lines.join('\n');
 console.log(report);
 
 const resultsDirectory = join(PROJECT_ROOT, 'bench', 'results');
 mkdirSync(resultsDirectory, { recursive: true });
-writeFileSync(join(resultsDirectory, 'cache-eval.md'), `${report}\n`);
+const stem = split === 'grouped' ? 'cache-eval' : 'cache-eval-halves';
+writeFileSync(join(resultsDirectory, `${stem}.md`), `${report}\n`);
 const toObject = (table: Map<string, OperatingPoint[]>) => Object.fromEntries(table);
 writeFileSync(
-  join(resultsDirectory, 'cache-eval.json'),
-  `${JSON.stringify({ perSplit: full ? 'all' : available ? 'available' : perSplit, tuned, tunedAtSpec, tune: toObject(tuneSweeps), test: toObject(testSweeps), mock: toObject(mockSweeps), simulations }, null, 2)}\n`,
+  join(resultsDirectory, `${stem}.json`),
+  `${JSON.stringify({ split, perSplit: full ? 'all' : available ? 'available' : perSplit, minProbability: classifier.minProbability, tune: toObject(tuneSweeps), test: toObject(testSweeps), testByProbability: testProbabilitySweep, mock: toObject(mockSweeps), simulations }, null, 2)}\n`,
 );
-const colors = ['#888', '#1f77b4', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#d62728'];
+const colors = ['#888', '#1f77b4', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#d62728', '#000'];
 const defaultMarker = { x: defaultPoint.recall, y: defaultPoint.precision, label: `default (${DEFAULT_THRESHOLD})` };
 writeFileSync(
-  join(resultsDirectory, 'cache-eval.svg'),
+  join(resultsDirectory, `${stem}.svg`),
   renderPrChart([
     {
-      title: 'Quora pairs (test half): precision vs recall',
+      title: `Quora pairs (test part, ${split} split): precision vs recall`,
       xLabel: 'recall (duplicates served)',
       yLabel: 'precision (right answers / hits)',
       xRange: [0, 0.9],
       yRange: [0.5, 1],
       reference: { y: PRECISION_BAR, label: `bar ${PRECISION_BAR}` },
       marker: defaultMarker,
-      series: settings.map((setting, index) => ({
-        name: setting.name,
-        color: colors[index] ?? '#000',
-        points: (testSweeps.get(setting.name) ?? []).map((point) => ({
-          x: point.recall,
-          y: point.precision,
-          label: `threshold ${point.threshold}`,
+      series: [
+        ...settings.map((setting, index) => ({
+          name: `${setting.name}, by similarity`,
+          color: colors[index] ?? '#000',
+          points: (testSweeps.get(setting.name) ?? []).map((point) => ({
+            x: point.recall,
+            y: point.precision,
+            label: `threshold ${point.threshold}`,
+          })),
         })),
-      })),
+        {
+          name: `learned verifier at ${DEFAULT_THRESHOLD}, by least probability`,
+          color: colors[settings.length] ?? '#000',
+          points: testProbabilitySweep.map((point) => ({
+            x: point.recall,
+            y: point.precision,
+            label: `p ≥ ${point.threshold}`,
+          })),
+        },
+      ],
     },
     {
       title: 'GPTCache mock paraphrases: recall vs threshold',
@@ -268,4 +299,4 @@ writeFileSync(
     },
   ]),
 );
-console.error('wrote bench/results/cache-eval.md, cache-eval.json, cache-eval.svg');
+console.error(`wrote bench/results/${stem}.md, ${stem}.json, ${stem}.svg`);

@@ -78,16 +78,92 @@ export function sampleSeeded<T>(items: readonly T[], options: { count: number; s
     .map((index) => items[index] as T);
 }
 
-/** The Quora evaluation splits: tune on the file's first half, report on the second, each a seeded sample. */
-export function splitQuoraPairs(options: { perSplit: number; seed?: number }): {
+/** How the Quora pairs are divided into a tune part and a test part. */
+export type QuoraSplit = 'grouped' | 'halves';
+
+/** The seed of the grouped split: fixed, so that the test part is the same on every run and machine. */
+export const GROUPED_SPLIT_SEED = 20_261_123;
+
+// Questions recur across pairs, sometimes re-cased or re-punctuated: they count as one question.
+function normaliseQuestion(text: string): string {
+  return text
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .replace(/[?.! ]+$/, '');
+}
+
+/**
+ * A group id per pair: pairs are linked when they share a question (after normalising case, spaces
+ * and end punctuation), and a group is a connected set of linked pairs (at most 154 pairs on Quora).
+ */
+export function questionGroups(pairs: readonly LabelledPair[]): number[] {
+  const parent = new Map<string, string>();
+  const find = (start: string): string => {
+    let node = start;
+    for (;;) {
+      const up = parent.get(node) ?? node;
+      if (up === node) return node;
+      const grand = parent.get(up) ?? up;
+      parent.set(node, grand);
+      node = grand;
+    }
+  };
+  for (const pair of pairs) {
+    const left = find(normaliseQuestion(pair.textA));
+    const right = find(normaliseQuestion(pair.textB));
+    if (left !== right) parent.set(left, right);
+  }
+  const ids = new Map<string, number>();
+  return pairs.map((pair) => {
+    const root = find(normaliseQuestion(pair.textA));
+    let id = ids.get(root);
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(root, id);
+    }
+    return id;
+  });
+}
+
+/**
+ * Which pairs are tune pairs under the grouped split: each group of {@link questionGroups} goes to
+ * the tune or the test part by a seeded coin, so that no question of the test part was seen while
+ * tuning (a learned verifier could otherwise remember questions rather than learn what makes two alike).
+ */
+export function groupedTuneMask(pairs: readonly LabelledPair[], seed = GROUPED_SPLIT_SEED): boolean[] {
+  const groups = questionGroups(pairs);
+  const random = createSeededRandom(seed);
+  const tuneGroups: boolean[] = [];
+  for (let group = 0; group <= Math.max(-1, ...groups); group++) tuneGroups.push(random() < 0.5);
+  return groups.map((group) => tuneGroups[group] as boolean);
+}
+
+/**
+ * The Quora evaluation splits, each a seeded sample of `perSplit` pairs. `grouped` (the default): a
+ * seeded split by groups of pairs sharing a question (see {@link groupedTuneMask}). `halves`: the
+ * file's first half to tune, its second half to report on (the file's order is random, but 17% of
+ * second-half pairs share a question with the first half).
+ */
+export function splitQuoraPairs(options: { perSplit: number; seed?: number; split?: QuoraSplit }): {
   tune: LabelledPair[];
   test: LabelledPair[];
 } {
   const pairs = loadQuoraPairs();
-  const middle = Math.floor(pairs.length / 2);
   const seed = options.seed ?? 20_260_801;
+  let tunePairs: LabelledPair[];
+  let testPairs: LabelledPair[];
+  if ((options.split ?? 'grouped') === 'grouped') {
+    const mask = groupedTuneMask(pairs);
+    tunePairs = pairs.filter((_, index) => mask[index]);
+    testPairs = pairs.filter((_, index) => !mask[index]);
+  } else {
+    const middle = Math.floor(pairs.length / 2);
+    tunePairs = pairs.slice(0, middle);
+    testPairs = pairs.slice(middle);
+  }
   return {
-    tune: sampleSeeded(pairs.slice(0, middle), { count: options.perSplit, seed }),
-    test: sampleSeeded(pairs.slice(middle), { count: options.perSplit, seed: seed + 1 }),
+    tune: sampleSeeded(tunePairs, { count: options.perSplit, seed }),
+    test: sampleSeeded(testPairs, { count: options.perSplit, seed: seed + 1 }),
   };
 }

@@ -1,4 +1,5 @@
-import { type VerifierOptions, verifyMatch } from '../../src/cache/semantic/verify-match.js';
+import { verifyCandidate } from '../../src/cache/semantic/verify-candidate.js';
+import type { VerifierOptions } from '../../src/cache/semantic/verify-match.js';
 
 /** A pair with its cosine similarity and, once computed, the verifier verdicts per setting. */
 export interface ScoredPair {
@@ -38,6 +39,51 @@ export function scorePairs(
   return pairs.map((pair) => ({ ...pair, similarity: cosine(vectorOf(pair.textA), vectorOf(pair.textB)) }));
 }
 
+function pointOf(options: { hits: number; wrongHits: number; positives: number; pairs: number; threshold: number }) {
+  const { hits, wrongHits, positives } = options;
+  return {
+    threshold: options.threshold,
+    precision: hits === 0 ? 1 : (hits - wrongHits) / hits,
+    recall: positives === 0 ? 0 : (hits - wrongHits) / positives,
+    hitRate: options.pairs === 0 ? 0 : hits / options.pairs,
+    hits,
+    wrongHits,
+  };
+}
+
+/**
+ * Precision / recall / hit rate of the learned verifier at one similarity threshold and each least
+ * probability in `minProbabilities` (the `threshold` field of each point holds the probability):
+ * the curve a deployment moves along with `minProbability`.
+ */
+export function sweepProbability(options: {
+  pairs: readonly ScoredPair[];
+  setting: VerifierSetting;
+  similarityThreshold: number;
+  minProbabilities: readonly number[];
+}): OperatingPoint[] {
+  const { pairs } = options;
+  const probabilities = pairs.map((pair) => {
+    if (pair.similarity < options.similarityThreshold) return -1;
+    const verdict = verifyCandidate(
+      { query: pair.textB, candidate: pair.textA, similarity: pair.similarity },
+      { ...options.setting.options, minProbability: 0 },
+    );
+    return verdict.accept ? (verdict.probability ?? 1) : -1;
+  });
+  const positives = pairs.filter((pair) => pair.duplicate).length;
+  return options.minProbabilities.map((minProbability) => {
+    let hits = 0;
+    let wrongHits = 0;
+    pairs.forEach((pair, index) => {
+      if ((probabilities[index] as number) < minProbability) return;
+      hits++;
+      if (!pair.duplicate) wrongHits++;
+    });
+    return pointOf({ hits, wrongHits, positives, pairs: pairs.length, threshold: minProbability });
+  });
+}
+
 /**
  * Precision / recall / hit rate at each threshold for one setting. A "hit" is a pair whose
  * similarity reaches the threshold and which the verifier accepts (text B asking, text A cached);
@@ -54,7 +100,8 @@ export function sweep(options: {
     (pair) =>
       pair.similarity >= lowest &&
       (setting.options === undefined ||
-        verifyMatch({ query: pair.textB, candidate: pair.textA }, setting.options).accept),
+        verifyCandidate({ query: pair.textB, candidate: pair.textA, similarity: pair.similarity }, setting.options)
+          .accept),
   );
   const positives = pairs.filter((pair) => pair.duplicate).length;
   return options.thresholds.map((threshold) => {
@@ -65,13 +112,6 @@ export function sweep(options: {
       hits++;
       if (!pair.duplicate) wrongHits++;
     });
-    return {
-      threshold,
-      precision: hits === 0 ? 1 : (hits - wrongHits) / hits,
-      recall: positives === 0 ? 0 : (hits - wrongHits) / positives,
-      hitRate: pairs.length === 0 ? 0 : hits / pairs.length,
-      hits,
-      wrongHits,
-    };
+    return pointOf({ hits, wrongHits, positives, pairs: pairs.length, threshold });
   });
 }

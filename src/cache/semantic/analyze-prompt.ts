@@ -34,6 +34,8 @@ export interface PromptFeatures {
   deictic: boolean;
   /** Every word token, lower case (to look entities up in the other text whatever their casing). */
   words: Set<string>;
+  /** The word tokens in order, lower case, apostrophes removed. */
+  lowerWords: string[];
   /** Content words (stop words removed), lightly stemmed. */
   contentWords: Set<string>;
   /** How often each content word occurs ("famous for being famous" says "famous" twice). */
@@ -111,6 +113,7 @@ export function analyzePrompt(text: string): PromptFeatures {
     symmetric: false,
     deictic: false,
     words: new Set(),
+    lowerWords: [],
     contentWords: new Set(),
     contentCounts: new Map(),
     contentOrder: [],
@@ -126,7 +129,7 @@ export function analyzePrompt(text: string): PromptFeatures {
     units: new Set(),
     dates: new Set(),
   };
-  const lowerWords: string[] = [];
+  const lowerWords = features.lowerWords;
   let sentenceStart = true;
   let pendingNegation = false;
   // Programming and symbol terms the word tokenizer would drop: C++, C#, F#, ==, (), [], *p.

@@ -7,6 +7,8 @@ export type { AdaptiveThresholdOptions, ClusterThreshold } from './adaptive-thre
 export { AdaptiveThresholds } from './adaptive-thresholds.js';
 export type { PromptFeatures, QuestionType } from './analyze-prompt.js';
 export { analyzePrompt } from './analyze-prompt.js';
+export type { PairFeatureName } from './compute-pair-features.js';
+export { computePairFeatures, PAIR_FEATURE_NAMES } from './compute-pair-features.js';
 export { createMemorySemanticStore } from './create-memory-semantic-store.js';
 export type { RedisSemanticStoreOptions } from './create-redis-semantic-store.js';
 export { createRedisSemanticStore } from './create-redis-semantic-store.js';
@@ -14,6 +16,8 @@ export type { SemanticScope } from './create-scope-key.js';
 export { createScopeKey } from './create-scope-key.js';
 export type { CacheabilityVerdict, ExclusionReason } from './is-cacheable.js';
 export { isCacheable } from './is-cacheable.js';
+export type { BoostedTree, PairClassifierModel } from './pair-classifier.js';
+export { loadShippedPairClassifier, PairClassifier } from './pair-classifier.js';
 export type { ScopedCandidate, ScopedVectorIndexOptions } from './scoped-vector-index.js';
 export { ScopedVectorIndex } from './scoped-vector-index.js';
 export type {
@@ -33,6 +37,8 @@ export type {
 } from './semantic-cache-store.js';
 export type { VectorIndexOptions, VectorMatch } from './vector-index.js';
 export { DEFAULT_EXACT_UP_TO, VectorIndex } from './vector-index.js';
+export type { CandidateVerdict } from './verify-candidate.js';
+export { HARD_CHECKS, verifyCandidate } from './verify-candidate.js';
 export type { VerifierCheck, VerifierOptions, VerifierRejection, VerifierVerdict } from './verify-match.js';
 export {
   DEFAULT_MAX_EXTRA_WORDS,

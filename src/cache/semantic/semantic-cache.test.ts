@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { createHashingEmbedder } from './__fixtures__/create-hashing-embedder.js';
 import type { SemanticScope } from './create-scope-key.js';
 import { SemanticCache } from './semantic-cache.js';
+import type { VerifierOptions } from './verify-match.js';
 
 const scope: SemanticScope = {
   tenant: 'acme',
@@ -13,7 +14,7 @@ const scope: SemanticScope = {
 const question = 'How do I reset my router password at home';
 const paraphrase = 'how do I reset my router password at home?';
 
-function createCache(options: { now?: () => number; maxEntries?: number } = {}) {
+function createCache(options: { now?: () => number; maxEntries?: number; verifier?: VerifierOptions } = {}) {
   return new SemanticCache<string>({ embedder: createHashingEmbedder(), ...options });
 }
 
@@ -125,7 +126,8 @@ describe('SemanticCache', () => {
   });
 
   it('raises the threshold of a cluster after bad feedback, so that a borderline hit becomes a miss', async () => {
-    const cache = createCache();
+    // The classifier would refuse this rewording anyway; with it relaxed, only the threshold decides.
+    const cache = createCache({ verifier: { minProbability: 0 } });
     await cache.store({
       scope,
       text: 'how do I reset the password of my home wifi router from the admin page',

@@ -8,7 +8,8 @@ import { type ExclusionReason, isCacheable } from './is-cacheable.js';
 import { ScopedVectorIndex } from './scoped-vector-index.js';
 import type { SemanticCacheStore, SemanticEntryIndexData } from './semantic-cache-store.js';
 import type { VectorIndexOptions } from './vector-index.js';
-import { type VerifierOptions, type VerifierRejection, verifyMatch } from './verify-match.js';
+import { verifyCandidate } from './verify-candidate.js';
+import type { VerifierOptions, VerifierRejection } from './verify-match.js';
 
 /** Options for {@link SemanticCache}. */
 export interface SemanticCacheOptions<T> {
@@ -22,7 +23,10 @@ export interface SemanticCacheOptions<T> {
   defaultTtlMs?: number;
   /** Per-cluster thresholds; `defaultThreshold` is where every cluster starts. */
   thresholds?: Omit<AdaptiveThresholdOptions, 'dimensions'>;
-  /** The verifier after retrieval; `false` serves any neighbour above the threshold (not advised). */
+  /**
+   * The verifier after retrieval (default: hard checks, then the shipped pair classifier at its
+   * cross-validated operating point); `false` serves any neighbour above the threshold (not advised).
+   */
   verifier?: VerifierOptions | false;
   /** Operator-configured exclusion patterns, on top of the built-in PII and secret shapes. */
   exclusionPatterns?: readonly RegExp[];
@@ -220,7 +224,10 @@ export class SemanticCache<T> {
     for (const candidate of candidates) {
       if (candidate.similarity < threshold) break;
       if (this.verifier !== false) {
-        const verdict = verifyMatch({ query: request.text, candidate: candidate.entry.text }, this.verifier);
+        const verdict = verifyCandidate(
+          { query: request.text, candidate: candidate.entry.text, similarity: candidate.similarity },
+          this.verifier,
+        );
         if (!verdict.accept) {
           firstRejection ??= verdict.reason;
           continue;
