@@ -10,7 +10,6 @@ import { VARIANT_NAMES, type VariantName } from '../replay/engine/replay-variant
 import { type RunReplayOptions, runReplay } from '../replay/engine/run-replay.js';
 import { formatReplayTable } from '../replay/report/format-replay-table.js';
 import { renderReplayChart } from '../replay/report/render-replay-chart.js';
-import { runCrossFittedReplay } from '../replay/routerbench/run-cross-fitted-replay.js';
 import { benchmarkOf, parseRouterBenchPrompts } from '../replay/trace/read-routerbench-trace.js';
 import { loadTrace, type TraceSource } from '../replay/trace/read-trace.js';
 import { readTraceText } from '../replay/trace/read-trace-text.js';
@@ -211,6 +210,8 @@ export async function runReplayCommand(argv: string[], io: ReplayCommandIo): Pro
       const prompts = [];
       for (const path of sources)
         prompts.push(...parseRouterBenchPrompts(await readTraceText(path), benchmarkOf(path)));
+      // Loaded only for cross-fitting: the learned router's fitting code is not needed otherwise.
+      const { runCrossFittedReplay } = await import('../replay/routerbench/run-cross-fitted-replay.js');
       report = await runCrossFittedReplay({
         ...common,
         prompts: values.limit === undefined ? prompts : prompts.slice(0, Number(values.limit)),

@@ -10,6 +10,7 @@ import { createSeededRandom } from '../../providers/simulated/create-seeded-rand
 import type { SimulatedProviderOptions } from '../../providers/simulated/simulated-provider-options.js';
 import { createMemorySharedState } from '../../shared-state/memory-shared-state.js';
 import type { BudgetLayer } from '../../stages/budget/budget-layer.js';
+import { lastUserText } from '../trace/last-user-text.js';
 import type { ChatBody, TraceRequest } from '../trace/trace-request.js';
 import { createReplayRouter } from './create-replay-router.js';
 import { createSharedEmbedder, type KnownVectors, type SharedEmbedder } from './create-shared-embedder.js';
@@ -218,25 +219,6 @@ function bodiesFor(request: TraceRequest, lanes: readonly Lane[], delimiter: str
     bodies.set(key, `{"model":${JSON.stringify(lane.variant.model)}${rest === '}' ? '' : ','}${rest}`);
   }
   return bodies;
-}
-
-/**
- * The text the semantic cache embeds for a request (its last user message, parts joined by newlines),
- * to embed it ahead of time; a mismatch only means the cache embeds it itself when it gets there.
- * Empty for requests whose prompts the semantic cache never sees.
- */
-export function lastUserText(request: TraceRequest): string {
-  const directive = request.headers?.['x-tollgate-cache'];
-  if (directive === 'off' || directive === 'exact-only') return '';
-  const messages = (request.body().messages ?? []) as { role?: unknown; content?: unknown }[];
-  const last = messages.at(-1);
-  // Single-turn only, as the semantic cache's default (`multi_turn: false`).
-  if (last?.role !== 'user' || messages.filter((message) => message.role !== 'system').length > 1) return '';
-  if (typeof last.content === 'string') return last.content;
-  if (!Array.isArray(last.content)) return '';
-  return (last.content as { type?: unknown; text?: unknown }[])
-    .map((part) => (part.type === 'text' && typeof part.text === 'string' ? part.text : ''))
-    .join('\n');
 }
 
 /**

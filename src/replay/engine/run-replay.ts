@@ -3,6 +3,7 @@ import type { Embedder } from '../../cache/embedders/embedder.js';
 import { createLogger, type Logger } from '../../logging/create-logger.js';
 import { CATALOGUE_DATE } from '../../pricing/price-catalogue.js';
 import { GatewayError } from '../../spec/index.js';
+import { lastUserText } from '../trace/last-user-text.js';
 import { loadTrace, type TraceSource } from '../trace/read-trace.js';
 import type { Trace, TraceRequest } from '../trace/trace-request.js';
 import { type KnownVectors, MAX_KNOWN_VECTORS } from './create-shared-embedder.js';
@@ -10,7 +11,7 @@ import { mergeLaneOutcomes } from './merge-lane-outcomes.js';
 import { orderOfVariant, planVariants, type VariantCopy, type VariantPlan } from './plan-variants.js';
 import { describeScenario, type PriceScenario } from './price-scenario.js';
 import { replayInWorkers, type WorkerTask } from './replay-in-workers.js';
-import { type LaneOutcome, lastUserText, replayVariants, type SeededVariant } from './replay-lanes.js';
+import type { LaneOutcome, SeededVariant } from './replay-lanes.js';
 import { createReplayProgress, type ProgressSink } from './replay-progress.js';
 import type { ReplayReport, VariantResult } from './replay-report.js';
 import type { VariantName } from './replay-variants.js';
@@ -248,6 +249,8 @@ export async function runReplay(options: RunReplayOptions): Promise<ReplayReport
       onProgress,
     }));
   } else {
+    // Loaded here, not at the top: a replay in worker processes never runs a gateway in this one.
+    const { replayVariants } = await import('./replay-lanes.js');
     outcomes = await replayVariants({
       requests,
       ...(trace.delimiter === undefined ? {} : { delimiter: trace.delimiter }),

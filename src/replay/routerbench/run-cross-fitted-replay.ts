@@ -11,9 +11,9 @@ import { type KnownVectors, MAX_KNOWN_VECTORS } from '../engine/create-shared-em
 import { defaultReplayConfig } from '../engine/default-replay-config.js';
 import { mergeReports } from '../engine/merge-reports.js';
 import { embedInWorkers } from '../engine/replay-in-workers.js';
-import { lastUserText } from '../engine/replay-lanes.js';
 import type { ReplayReport } from '../engine/replay-report.js';
 import { type RunReplayOptions, runReplay } from '../engine/run-replay.js';
+import { lastUserText } from '../trace/last-user-text.js';
 import {
   DEFAULT_ROUTERBENCH_TIERS,
   type RouterBenchPrompt,
