@@ -10,6 +10,7 @@ import { createSeededRandom } from '../../providers/simulated/create-seeded-rand
 import type { SimulatedProviderOptions } from '../../providers/simulated/simulated-provider-options.js';
 import { createMemorySharedState } from '../../shared-state/memory-shared-state.js';
 import type { BudgetLayer } from '../../stages/budget/budget-layer.js';
+import type { SettleObserver } from '../../stages/settle/settled-request.js';
 import { lastUserText } from '../trace/last-user-text.js';
 import type { ChatBody, TraceRequest } from '../trace/trace-request.js';
 import { createReplayRouter } from './create-replay-router.js';
@@ -145,6 +146,11 @@ async function openLane(options: {
     ...(budgets ? { budgets } : {}),
   });
   gateway.core.autoRouter = await createReplayRouter({ config, now: clock.now });
+  // The replay reads what the gateway accounted through its collector. Its ledger is off, and nobody
+  // scrapes its metrics or opens its dashboard, so those observers would only cost time (~4% of a
+  // replayed request); the resilience observer stays (token-rate buckets, output speed).
+  const kept = new Set<SettleObserver>([collector, ...(gateway.resilience ? [gateway.resilience.observer] : [])]);
+  gateway.core.observers = gateway.core.observers.filter((observer) => kept.has(observer));
   return { variant, gateway, clock, collector, cache };
 }
 
