@@ -88,7 +88,7 @@ export function formatSeedsComparison(report: ReplayReport): string {
       '0% degradation',
       full.quality
         ? `${full.quality.mean.toFixed(3)} vs ${baseline.quality?.mean.toFixed(3) ?? '—'} (baseline)`
-        : 'not measured here (no outcomes in this trace): see docs/replay.md',
+        : 'no outcomes in this trace',
       full.quality && baseline.quality
         ? verdict(full.quality.mean / baseline.quality.mean - 1, [-0.0005, Number.POSITIVE_INFINITY])
         : 'not measured',

@@ -126,7 +126,7 @@ describe('replay table', () => {
     assert.match(text, /rest routed to cheaper models\s+60–80%\s+0\.0%/);
     assert.doesNotMatch(text, /-0\.0%/);
     assert.match(text, /latency, full stack vs direct\s+-15% to -25%\s+-20\.0%/);
-    assert.match(text, /quality\s+0% degradation\s+not measured here.*\s+not measured\n/);
+    assert.match(text, /quality\s+0% degradation\s+no outcomes in this trace\s+not measured\n/);
     assert.match(text, /spend reduction\s+47–80%\s+60\.0%\s+yes\n/);
     assert.match(
       text,
