@@ -239,7 +239,7 @@ export async function createCacheLayer(options: CreateCacheLayerOptions): Promis
       );
     }
     embedderIsLocal = !wantsProvider;
-    // The packaged model and its TensorFlow.js runtime load only when a semantic cache needs them.
+    // The packaged model and its runtime (ONNX Runtime) load only when a semantic cache needs them.
     embedder = options.embedder ?? (await (await import('./embedders/create-local-embedder.js')).createLocalEmbedder());
     if (wantsProvider && embedder.dimensions !== settings.semantic.embedding_dimensions) {
       throw new ConfigError(
