@@ -92,7 +92,7 @@ if (sections.has('embedder')) {
     '',
     `GPTCache mock paraphrases (~30 tokens each). CPU is this process's, per call (on the worker row the worker's time counts too); one call at a time. ONNX Runtime vs TensorFlow.js, one text per call at p50: ${fixed(tfjs / onnx, 1)}× faster.`,
     '',
-    '| runtime | model load (ms) | one text per call p50 / p99 (ms) | CPU per call (ms) | per text in batches of 32 (ms) |',
+    '| runtime | model load (ms) | one text per call p50 / p99 (ms) | CPU per call (ms) | per text, 64 texts in one call (ms) |',
     '| --- | --- | --- | --- | --- |',
     ...rows,
     '',
