@@ -49,7 +49,7 @@ const learned = (options: VerifierOptions = {}): VerifierOptions =>
   split === 'halves' ? { ...options, classifier } : options;
 
 const mock = loadMockPairs();
-const embedder = await createLocalEmbedder();
+const embedder = await createLocalEmbedder({ thread: 'main' });
 const vectors = new EmbeddingFileCache(embedder);
 const splits = splitQuoraPairs({ perSplit: available ? Number.POSITIVE_INFINITY : perSplit, split });
 const embedded = (pair: { textA: string; textB: string }) =>
