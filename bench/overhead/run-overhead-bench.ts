@@ -1,13 +1,16 @@
 /**
  * `npm run bench:overhead [-- --workers N|auto] [--duration S] [--warmup S] [--concurrency 1,16,64]
- *  [--only direct,floor,tollgate,tollgate-ledger,portkey] [--upstream instant|simulated] [--cpu-prof] [--dist DIR]`
+ *  [--only direct,floor,tollgate,tollgate-ledger,portkey] [--upstream instant|simulated] [--cpu-prof] [--dist DIR]
+ *  [--node-flags="--flag …"] [--ledger-rounds N] [--ledger-seconds S] [--ledger-concurrency 1,16]`
  *
  * The same closed-loop load (autocannon, fixed connections) sent straight to an instant mock
  * upstream, then through a bare node:http + undici pass-through (the floor), through Tollgate (built
  * dist/, or the build in --dist DIR to compare two), and through Portkey's gateway, one after
  * another, non-streamed and streamed. Prints added latency over direct, throughput, CPU time per
  * request and peak RSS, and writes the figures to bench/results/overhead-<date>.json.tmp. Needs
- * `npm run build` first.
+ * `npm run build` first. Tollgate runs with the node flags of `tollgate serve` unless `--node-flags`
+ * replaces them. `--ledger-rounds N` then compares the ledger on and off in N interleaved rounds
+ * (see run-ledger-rounds.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
@@ -67,7 +70,7 @@ if (
   (upstreamKind !== 'instant' && upstreamKind !== 'simulated')
 ) {
   process.stderr.write(
-    'usage: run-overhead-bench.ts [--workers N|auto] [--duration S] [--warmup S] [--concurrency 1,16,64] [--only direct,floor,tollgate,tollgate-ledger,portkey] [--upstream instant|simulated] [--cpu-prof] [--dist DIR] [--node-flags "..."] [--ledger-rounds N] [--ledger-seconds S] [--ledger-concurrency 1,16]\n',
+    'usage: run-overhead-bench.ts [--workers N|auto] [--duration S] [--warmup S] [--concurrency 1,16,64] [--only direct,floor,tollgate,tollgate-ledger,portkey] [--upstream instant|simulated] [--cpu-prof] [--dist DIR] [--node-flags="..."] [--ledger-rounds N] [--ledger-seconds S] [--ledger-concurrency 1,16]\n',
   );
   process.exit(2);
 }

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=8 --liftoff-only
+#!/usr/bin/env -S node --max-semi-space-size=8 --heap-growing-percent=50 --liftoff-only
 import { runServeCommand } from './run-serve-command.js';
 
 const USAGE = `Usage: tollgate <command> [options]
