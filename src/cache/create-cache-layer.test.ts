@@ -198,6 +198,28 @@ describe('createCacheLayer', () => {
     await layer.close();
   });
 
+  it('applies cache.semantic.verifier: the learned classifier’s least probability, or no verifier at all', async () => {
+    const reasonWith = async (verifier: Record<string, unknown>, asked: string) => {
+      const layer = await layerWith({ semantic: { enabled: true, threshold: 0.5, verifier } });
+      await ask(layer, chat(QUESTION));
+      const result = await layer.lookup({ context: context(), request: chat(asked) });
+      await layer.close();
+      return result.status === 'miss' ? result.reason : result.status;
+    };
+    const reworded = 'How can I reset my router password at home?';
+    assert.match(await reasonWith({ min_probability: 1 }, reworded), /classifier-rejects/);
+    assert.equal(await reasonWith({ min_probability: 0 }, reworded), 'hit-semantic');
+    // A changed number is a hard check in learned mode and a rule in rules mode; off serves it.
+    const otherNumber = 'How do I reset my router password at home 2';
+    assert.match(await reasonWith({ min_probability: 0 }, otherNumber), /numbers-differ/);
+    assert.match(await reasonWith({ mode: 'rules' }, otherNumber), /numbers-differ/);
+    assert.equal(await reasonWith({ mode: 'off' }, otherNumber), 'hit-semantic');
+    assert.throws(
+      () => configSchema.parse({ cache: { semantic: { verifier: { min_probability: 2 } } } }),
+      /min_probability/,
+    );
+  });
+
   it('caches conversations semantically only with multi_turn, within the same history', async () => {
     const layer = await layerWith({ semantic: { enabled: true, multi_turn: true } });
     const history: Message[] = [

@@ -19,6 +19,7 @@ import { createRedisSemanticStore } from './semantic/create-redis-semantic-store
 import type { SemanticScope } from './semantic/create-scope-key.js';
 import { isCacheable } from './semantic/is-cacheable.js';
 import { SemanticCache, type SemanticCacheStats } from './semantic/semantic-cache.js';
+import type { VerifierOptions } from './semantic/verify-match.js';
 
 /** Options for {@link createCacheLayer}. */
 export interface CreateCacheLayerOptions {
@@ -148,6 +149,14 @@ function toSemanticQuery(options: {
   };
 }
 
+/** `cache.semantic.verifier` as the semantic cache's options (`false`: similarity alone decides). */
+function verifierOptions(settings: ConfigFile['cache']['semantic']['verifier']): VerifierOptions | false {
+  if (settings.mode === 'off') return false;
+  return settings.min_probability === undefined
+    ? { mode: settings.mode }
+    : { mode: settings.mode, minProbability: settings.min_probability };
+}
+
 function cosine(left: Float32Array, right: Float32Array): number {
   let dot = 0;
   for (let index = 0; index < left.length && index < right.length; index++) {
@@ -261,6 +270,7 @@ export async function createCacheLayer(options: CreateCacheLayerOptions): Promis
       maxEntries: settings.semantic.max_entries,
       defaultTtlMs: settings.semantic.ttl_s * 1000,
       thresholds: { defaultThreshold: settings.semantic.threshold },
+      verifier: verifierOptions(settings.semantic.verifier),
       exclusionPatterns,
       now,
     });

@@ -106,7 +106,10 @@ const providerSchema = z
     preset: z.enum(COMPATIBLE_PRESETS).optional(),
     base_url: z.string().url().optional(),
     /** Name of the environment variable holding the API key. Keys never live in this file. */
-    api_key_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name').optional(),
+    api_key_env: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name')
+      .optional(),
     headers: z.record(z.string(), z.string()).default({}),
     location: z.enum(['cloud', 'local']).default('cloud'),
     /** May take `x-tollgate-data-residency: local` traffic (defaults to true for local endpoints). */
@@ -134,7 +137,18 @@ const tierSchema = z
     max_output_tokens: z.number().int().positive().optional(),
     /** Task types this tier may take (the seeds' allow-list for small models); all when absent. */
     task_types: z
-      .array(z.enum(['classification', 'extraction', 'sentiment', 'translation', 'summarisation', 'code', 'open-reasoning', 'chat']))
+      .array(
+        z.enum([
+          'classification',
+          'extraction',
+          'sentiment',
+          'translation',
+          'summarisation',
+          'code',
+          'open-reasoning',
+          'chat',
+        ]),
+      )
       .optional(),
     /** A system message put first on this tier (e.g. an explicit length directive for a small model). */
     system_prompt: z.string().min(1).optional(),
@@ -207,7 +221,11 @@ const serverSchema = z
     host: z.string().default('127.0.0.1'),
     port: z.number().int().min(0).max(65_535).default(4000),
     /** Largest accepted request body. */
-    max_body_bytes: z.number().int().positive().default(4 * 1024 * 1024),
+    max_body_bytes: z
+      .number()
+      .int()
+      .positive()
+      .default(4 * 1024 * 1024),
     /** Environment variable holding the master key for /admin and the dashboard. */
     master_key_env: z.string().default('TOLLGATE_MASTER_KEY'),
     /** Reject prompts with more input tokens than this (before any spend). */
@@ -226,7 +244,10 @@ const storageSchema = z
     /** Environment variable with the PostgreSQL connection string. */
     postgres_url_env: z.string().default('TOLLGATE_POSTGRES_URL'),
     /** `memory` (one instance) or a `redis://` URL shared between instances. */
-    shared_state: z.string().regex(/^(memory|rediss?:\/\/.+)$/, 'use memory or a redis:// URL').default('memory'),
+    shared_state: z
+      .string()
+      .regex(/^(memory|rediss?:\/\/.+)$/, 'use memory or a redis:// URL')
+      .default('memory'),
     /** Prefix of every Redis key, so that several gateways (or tests) can share one Redis. */
     shared_state_prefix: z.string().min(1).default('tollgate:'),
   })
@@ -297,7 +318,11 @@ const resilienceSchema = z
     /** Weight of the newest observation in the latency and speed averages (EWMA). */
     latency_ewma_alpha: z.number().gt(0).max(1).default(0.2),
     /** A budget hold not settled within this time is dropped, so a crashed instance cannot block a budget. */
-    reservation_lease_ms: z.number().int().positive().default(15 * 60_000),
+    reservation_lease_ms: z
+      .number()
+      .int()
+      .positive()
+      .default(15 * 60_000),
   })
   .strict();
 
@@ -346,6 +371,19 @@ const semanticCacheSchema = z
       .default([]),
     /** The same tenant (and end user) asking a similar question this soon after a semantic hit counts against the hit. */
     refinement_window_s: z.number().positive().default(120),
+    /** The check after retrieval that a near neighbour asks the same thing (docs/caching.md). */
+    verifier: z
+      .object({
+        /** `learned`: hard checks, then the shipped pair classifier. `rules`: the hand-written rules alone. `off`: similarity only. */
+        mode: z.enum(['learned', 'rules', 'off']).default('learned'),
+        /**
+         * Learned mode: least probability of "same question" to serve a candidate (default: the model's
+         * cross-validated operating point, ~0.94). Lower serves more paraphrases and more wrong answers.
+         */
+        min_probability: z.number().min(0).max(1).optional(),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict()
   .superRefine((semantic, context) => {
@@ -457,7 +495,9 @@ export const configSchema = z
     providers: z.array(providerSchema).default([]),
     tiers: z.record(identifier, tierSchema).default({}),
     /** Extra names for one or more deployments, tried in order. */
-    aliases: z.record(z.string().min(1), z.array(z.string().regex(/^[^/]+\/.+$/, 'use provider/model')).min(1)).default({}),
+    aliases: z
+      .record(z.string().min(1), z.array(z.string().regex(/^[^/]+\/.+$/, 'use provider/model')).min(1))
+      .default({}),
     /** The model whose price is the counterfactual for savings (`provider/model`). */
     baseline: z.string().optional(),
     /** Per-model price overrides by catalogue model name, USD per million tokens. */
