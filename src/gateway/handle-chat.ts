@@ -12,7 +12,6 @@ import {
   type ChatRequest,
   type ChatResponse,
   GatewayError,
-  type StreamPart,
   toGatewayError,
   type Usage,
 } from '../spec/index.js';

@@ -28,7 +28,8 @@ export class RouteTable {
 
   /** The methods for a path, if any route matches. */
   find(pathname: string): RouteMethods | undefined {
-    const direct = this.exact.get(pathname) ?? (pathname.startsWith('/v1/') ? undefined : this.exact.get(`/v1${pathname}`));
+    const direct =
+      this.exact.get(pathname) ?? (pathname.startsWith('/v1/') ? undefined : this.exact.get(`/v1${pathname}`));
     if (direct) return direct;
     return this.prefixes.find(([prefix]) => pathname.startsWith(prefix))?.[1];
   }
