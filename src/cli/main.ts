@@ -1,6 +1,4 @@
 #!/usr/bin/env -S node --max-semi-space-size=8 --heap-growing-percent=50 --liftoff-only
-import { runServeCommand } from './run-serve-command.js';
-
 const USAGE = `Usage: tollgate <command> [options]
 
 Commands:
@@ -25,9 +23,12 @@ type Command = (argv: string[]) => Promise<number>;
 
 const io = { stdout: process.stdout, stderr: process.stderr };
 
-/** Commands load lazily so that `serve` does not pay for the report or router code at start. */
+/**
+ * Commands load lazily: `serve` does not pay for the report or router code at start, and the others
+ * (replay, which forks workers; report) do not load the gateway before they need it.
+ */
 const commands: Record<string, Command> = {
-  serve: runServeCommand,
+  serve: async (argv) => (await import('./run-serve-command.js')).runServeCommand(argv),
   report: async (argv) => (await import('../report/run-report-command.js')).runReportCommand(argv, io),
   router: async (argv) => {
     const [sub, ...rest] = argv;

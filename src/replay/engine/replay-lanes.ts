@@ -26,7 +26,7 @@ import { createVirtualClock, type VirtualClock } from './virtual-clock.js';
  * meanwhile, so a worker thread would only add hand-offs. (Not a literal at the call, so that builds of
  * the embedder without the `thread` option accept it too: they run on the calling thread anyway.)
  */
-export const LOCAL_EMBEDDER_OPTIONS: { batchSize: number; thread: 'main' } = { batchSize: 32, thread: 'main' };
+export const LOCAL_EMBEDDER_OPTIONS: { batchSize: number; thread: 'main' } = { batchSize: 8, thread: 'main' };
 
 /**
  * Prefixes a simulated provider's prefix cache holds (each prompt's 128-token steps are entries). The
@@ -237,7 +237,7 @@ export async function replayVariants(options: ReplayVariantsOptions): Promise<La
   const { requests, logger } = options;
   let shared: Promise<SharedEmbedder> | undefined;
   const embedder = (): Promise<SharedEmbedder> => {
-    // The local model's code (TensorFlow.js) loads only when a semantic cache needs it.
+    // The local model's code (ONNX Runtime) loads only when a semantic cache needs it.
     shared ??= (
       options.embedder
         ? Promise.resolve(options.embedder)

@@ -43,7 +43,7 @@ function send(message: ReplayWorkerMessage): Promise<void> {
 let embedder: Promise<Embedder> | undefined;
 
 function localEmbedder(): Promise<Embedder> {
-  // Loaded on first use: a worker replaying no semantic cache never loads TensorFlow.js.
+  // Loaded on first use: a worker replaying no semantic cache never loads the model or ONNX Runtime.
   embedder ??= import('../../cache/embedders/create-local-embedder.js').then((module) =>
     module.createLocalEmbedder(LOCAL_EMBEDDER_OPTIONS),
   );
