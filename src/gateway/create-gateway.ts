@@ -410,7 +410,8 @@ function providerEmbedder(runtime: Runtime) {
   const id = semantic.embedder.slice('provider:'.length);
   const deployment = runtime.deployments.get(id);
   const embed = deployment?.adapter.embed;
-  if (!deployment || !embed)
+  // The same test as /v1/embeddings: the model must be declared able to embed, not only its adapter.
+  if (!deployment || !embed || !deployment.capabilities.has('embeddings'))
     throw new ConfigError(`cache.semantic.embedder: "${id}" is not a configured deployment with embeddings`);
   // The schema requires embedding_dimensions whenever the embedder is a provider's.
   const dimensions = semantic.embedding_dimensions as number;

@@ -23,6 +23,8 @@ export interface SimulationHooks {
   now?: () => number;
   /** Random source for fault injection. */
   random?: () => number;
+  /** Prompt prefixes the simulated prefix cache keeps (default 10,000; a replay of hours needs more). */
+  prefixCacheEntries?: number;
 }
 
 function endpointSettings(provider: ProviderConfig, baseUrl: string, environment: NodeJS.ProcessEnv): EndpointSettings {

@@ -56,4 +56,21 @@ describe('semantic cache over a provider embeddings deployment instead of the lo
       /not a configured deployment with embeddings/,
     );
   });
+
+  it('refuses a chat model as the embedder: the deployment must declare the embeddings capability', async () => {
+    const started = startTestGateway({
+      config: twoProtocolConfig({
+        cache: {
+          enabled: true,
+          semantic: { enabled: true, embedder: 'provider:sim-openai/oa-small', embedding_dimensions: 256 },
+        },
+      }),
+    });
+    await assert.rejects(
+      started.then(async (gateway) => {
+        await gateway.close();
+      }),
+      /"sim-openai\/oa-small" is not a configured deployment with embeddings/,
+    );
+  });
 });

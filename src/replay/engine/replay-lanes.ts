@@ -7,7 +7,6 @@ import { createGateway, type Gateway } from '../../gateway/create-gateway.js';
 import type { Logger } from '../../logging/create-logger.js';
 import type { SimulationHooks } from '../../providers/create-provider-adapter.js';
 import { createSeededRandom } from '../../providers/simulated/create-seeded-random.js';
-import type { SimulatedProviderOptions } from '../../providers/simulated/simulated-provider-options.js';
 import { createMemorySharedState } from '../../shared-state/memory-shared-state.js';
 import type { BudgetLayer } from '../../stages/budget/budget-layer.js';
 import type { SettleObserver } from '../../stages/settle/settled-request.js';
@@ -37,18 +36,14 @@ export const LOCAL_EMBEDDER_OPTIONS: { batchSize: number; thread: 'main' } = { b
  */
 export const REPLAY_PREFIX_CACHE_ENTRIES = 500_000;
 
-/**
- * The simulated providers' clock, randomness and cache size. `prefixCacheEntries` is an option of the
- * simulated provider that `createGateway` passes through beside its declared hooks (a test holds it).
- */
+/** The simulated providers' clock, randomness and prefix-cache size. */
 function replaySimulation(clock: VirtualClock, seed: number): SimulationHooks {
-  const hooks: SimulationHooks & Pick<SimulatedProviderOptions, 'prefixCacheEntries'> = {
+  return {
     sleep: clock.sleep,
     now: clock.now,
     random: createSeededRandom(seed),
     prefixCacheEntries: REPLAY_PREFIX_CACHE_ENTRIES,
   };
-  return hooks;
 }
 
 /** A configuration to replay, with the seed of its simulated providers. */
