@@ -1,4 +1,5 @@
-import { isInteger, isNullishOr, isNullishString, isRecord, isString, type JsonRecord } from '../shared/json-checks.js';
+import { isInteger, isNullishString, isRecord, isString, type JsonRecord } from '../shared/json-checks.js';
+import { isOpenAiMessage } from './is-openai-message.js';
 import type { OpenAiChatResponse } from './openai-wire-schemas.js';
 import { readOpenAiUsage } from './read-openai-usage.js';
 
@@ -37,14 +38,7 @@ function isChoice(value: unknown): boolean {
 }
 
 function isMessage(value: unknown): value is JsonRecord {
-  return (
-    isRecord(value) &&
-    isNullishString(value.content) &&
-    isNullishString(value.refusal) &&
-    isNullishString(value.reasoning_content) &&
-    isNullishString(value.reasoning) &&
-    isNullishOr(value.tool_calls, isToolCalls)
-  );
+  return isOpenAiMessage(value, isToolCalls);
 }
 
 function isToolCalls(value: unknown): value is unknown[] {

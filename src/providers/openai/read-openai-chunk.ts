@@ -7,6 +7,7 @@ import {
   isString,
   type JsonRecord,
 } from '../shared/json-checks.js';
+import { isOpenAiMessage } from './is-openai-message.js';
 import type { OpenAiChunk } from './openai-wire-schemas.js';
 import { readOpenAiUsage } from './read-openai-usage.js';
 
@@ -64,14 +65,7 @@ function isChoice(value: unknown): boolean {
 }
 
 function isDelta(value: unknown): value is JsonRecord {
-  return (
-    isRecord(value) &&
-    isNullishString(value.content) &&
-    isNullishString(value.refusal) &&
-    isNullishString(value.reasoning_content) &&
-    isNullishString(value.reasoning) &&
-    isNullishOr(value.tool_calls, isToolCallDeltas)
-  );
+  return isOpenAiMessage(value, isToolCallDeltas);
 }
 
 function isToolCallDeltas(value: unknown): value is unknown[] {
