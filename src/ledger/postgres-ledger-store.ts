@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { createPostgresPool, migrateLocked, numberPlaceholders, pingPool } from '../postgres/postgres-pool.js';
 import { type SqlValue, toLedgerRows } from './ledger-columns.js';
 import { createMigrationsTableSql, LEDGER_MIGRATIONS, MIGRATIONS_TABLE } from './ledger-schema.js';
 import type { LedgerEntry, LedgerStore } from './ledger-store.js';
@@ -15,8 +16,6 @@ export interface PostgresLedgerStoreOptions {
   /** Called with errors of idle pooled connections, which would otherwise crash the process. */
   onPoolError?: (error: Error) => void;
 }
-
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/i;
 
 /**
  * One statement writes a whole batch: the rows travel as three JSON parameters that PostgreSQL
@@ -37,12 +36,6 @@ const WRITE_BATCH_SQL = `WITH inserted AS (
 )
 ${rollupInsertSql('inserted WHERE true', 'postgres')}`;
 
-/** Replaces `?` placeholders with PostgreSQL's `$1…$n` (the ledger's own SQL has no `?` in literals). */
-function numberPlaceholders(sql: string): string {
-  let index = 0;
-  return sql.replace(/\?/g, () => `$${++index}`);
-}
-
 /** The ledger in PostgreSQL: the same tables and migrations as SQLite, written in batches. */
 export class PostgresLedgerStore implements LedgerStore {
   readonly dialect = 'postgres' as const;
@@ -50,50 +43,40 @@ export class PostgresLedgerStore implements LedgerStore {
   private readonly schema: string | undefined;
 
   constructor(options: PostgresLedgerStoreOptions) {
-    if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) {
-      throw new Error(`Invalid PostgreSQL schema name "${options.schema}": use letters, digits and "_"`);
-    }
     this.schema = options.schema;
-    this.pool = new pg.Pool({
-      connectionString: options.url,
-      max: options.maxConnections ?? 4,
-      connectionTimeoutMillis: 5_000,
-      idleTimeoutMillis: 30_000,
-      query_timeout: 30_000,
-      ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
+    this.pool = createPostgresPool({
+      url: options.url,
+      ...(options.schema === undefined ? {} : { schema: options.schema }),
+      maxConnections: options.maxConnections ?? 4,
+      queryTimeoutMs: 30_000,
+      ...(options.onPoolError === undefined ? {} : { onPoolError: options.onPoolError }),
     });
-    this.pool.on('error', (error) => options.onPoolError?.(error));
   }
 
   async migrate(): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      // Several gateway instances may start at once: the lock makes them apply each migration once.
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`tollgate-ledger:${this.schema ?? ''}`]);
-      if (this.schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
-      await client.query(createMigrationsTableSql('postgres'));
-      const applied = new Set(
-        (await client.query<{ version: string }>(`SELECT version FROM ${MIGRATIONS_TABLE}`)).rows.map((row) =>
-          Number(row.version),
-        ),
-      );
-      for (const migration of LEDGER_MIGRATIONS) {
-        if (applied.has(migration.version)) continue;
-        for (const statement of migration.statements('postgres')) await client.query(statement);
-        await client.query(`INSERT INTO ${MIGRATIONS_TABLE} (version, name, applied_at) VALUES ($1, $2, $3)`, [
-          migration.version,
-          migration.name,
-          Date.now(),
-        ]);
-      }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    // Several gateway instances may start at once: the lock makes them apply each migration once.
+    await migrateLocked({
+      pool: this.pool,
+      lockName: 'tollgate-ledger',
+      schema: this.schema,
+      apply: async (client) => {
+        await client.query(createMigrationsTableSql('postgres'));
+        const applied = new Set(
+          (await client.query<{ version: string }>(`SELECT version FROM ${MIGRATIONS_TABLE}`)).rows.map((row) =>
+            Number(row.version),
+          ),
+        );
+        for (const migration of LEDGER_MIGRATIONS) {
+          if (applied.has(migration.version)) continue;
+          for (const statement of migration.statements('postgres')) await client.query(statement);
+          await client.query(`INSERT INTO ${MIGRATIONS_TABLE} (version, name, applied_at) VALUES ($1, $2, $3)`, [
+            migration.version,
+            migration.name,
+            Date.now(),
+          ]);
+        }
+      },
+    });
   }
 
   async write(entries: readonly LedgerEntry[]): Promise<void> {
@@ -117,13 +100,8 @@ export class PostgresLedgerStore implements LedgerStore {
     return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
   }
 
-  async ping(): Promise<boolean> {
-    try {
-      await this.pool.query('SELECT 1');
-      return true;
-    } catch {
-      return false;
-    }
+  ping(): Promise<boolean> {
+    return pingPool(this.pool);
   }
 
   async close(): Promise<void> {

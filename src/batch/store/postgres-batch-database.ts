@@ -1,7 +1,6 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { createPostgresPool, migrateLocked, numberPlaceholders, pingPool } from '../../postgres/postgres-pool.js';
 import type { BatchDatabase, BatchDialect, BatchStatement } from './batch-database.js';
-
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/i;
 
 /** Options for {@link PostgresBatchDatabase}. */
 export interface PostgresBatchDatabaseOptions {
@@ -13,12 +12,6 @@ export interface PostgresBatchDatabaseOptions {
   onPoolError?: (error: Error) => void;
 }
 
-/** Replaces `?` placeholders with `$1…$n` (the store's SQL has no `?` inside literals). */
-function numberPlaceholders(sql: string): string {
-  let index = 0;
-  return sql.replace(/\?/g, () => `$${++index}`);
-}
-
 /** The job store in PostgreSQL, shared by every gateway instance that uses the same database. */
 export class PostgresBatchDatabase implements BatchDatabase {
   readonly dialect = 'postgres' as const;
@@ -26,49 +19,42 @@ export class PostgresBatchDatabase implements BatchDatabase {
   private readonly schema: string | undefined;
 
   constructor(options: PostgresBatchDatabaseOptions) {
-    if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) {
-      throw new Error(`Invalid PostgreSQL schema name "${options.schema}": use letters, digits and "_"`);
-    }
     this.schema = options.schema;
-    this.pool = new pg.Pool({
-      connectionString: options.url,
-      max: 4,
-      connectionTimeoutMillis: 5_000,
-      idleTimeoutMillis: 30_000,
-      query_timeout: 60_000,
-      ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
+    this.pool = createPostgresPool({
+      url: options.url,
+      ...(options.schema === undefined ? {} : { schema: options.schema }),
+      maxConnections: 4,
+      queryTimeoutMs: 60_000,
+      ...(options.onPoolError === undefined ? {} : { onPoolError: options.onPoolError }),
     });
-    this.pool.on('error', (error) => options.onPoolError?.(error));
   }
 
   async migrate(migrations: (dialect: BatchDialect) => string[][]): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      // Instances starting at once apply each migration once.
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`tollgate-batch:${this.schema ?? ''}`]);
-      if (this.schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
-      await client.query(
-        'CREATE TABLE IF NOT EXISTS batch_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)',
-      );
-      const applied = new Set(
-        (await client.query<{ version: string }>('SELECT version FROM batch_migrations')).rows.map((row) =>
-          Number(row.version),
-        ),
-      );
-      for (const [index, statements] of migrations('postgres').entries()) {
-        const version = index + 1;
-        if (applied.has(version)) continue;
-        for (const statement of statements) await client.query(statement);
-        await client.query('INSERT INTO batch_migrations (version, applied_at) VALUES ($1, $2)', [version, Date.now()]);
-      }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    // Instances starting at once apply each migration once.
+    await migrateLocked({
+      pool: this.pool,
+      lockName: 'tollgate-batch',
+      schema: this.schema,
+      apply: async (client) => {
+        await client.query(
+          'CREATE TABLE IF NOT EXISTS batch_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)',
+        );
+        const applied = new Set(
+          (await client.query<{ version: string }>('SELECT version FROM batch_migrations')).rows.map((row) =>
+            Number(row.version),
+          ),
+        );
+        for (const [index, statements] of migrations('postgres').entries()) {
+          const version = index + 1;
+          if (applied.has(version)) continue;
+          for (const statement of statements) await client.query(statement);
+          await client.query('INSERT INTO batch_migrations (version, applied_at) VALUES ($1, $2)', [
+            version,
+            Date.now(),
+          ]);
+        }
+      },
+    });
   }
 
   async all(statement: BatchStatement): Promise<Record<string, unknown>[]> {
@@ -100,13 +86,8 @@ export class PostgresBatchDatabase implements BatchDatabase {
     }
   }
 
-  async ping(): Promise<boolean> {
-    try {
-      await this.pool.query('SELECT 1');
-      return true;
-    } catch {
-      return false;
-    }
+  ping(): Promise<boolean> {
+    return pingPool(this.pool);
   }
 
   async close(): Promise<void> {
