@@ -1,4 +1,5 @@
 import usearch from 'usearch';
+import { searchPackedRows } from './search-packed-rows.js';
 
 const { Index, MetricKind, ScalarKind } = usearch;
 
@@ -175,24 +176,14 @@ export class VectorIndex {
   }
 
   private searchExact(query: Float32Array, count: number): VectorMatch[] {
-    const dimensions = this.dimensions;
-    const packed = this.packed;
-    // A small sorted buffer beats sorting every score: count is a handful, size is up to a few thousand.
-    const best: VectorMatch[] = [];
-    for (let row = 0; row < this.keys.length; row++) {
-      let dot = 0;
-      const offset = row * dimensions;
-      for (let index = 0; index < dimensions; index++)
-        dot += (packed[offset + index] as number) * (query[index] as number);
-      if (best.length === count && dot <= (best[count - 1] as VectorMatch).similarity) continue;
-      let position = best.length === count ? count - 1 : best.length;
-      while (position > 0 && (best[position - 1] as VectorMatch).similarity < dot) {
-        best[position] = best[position - 1] as VectorMatch;
-        position--;
-      }
-      best[position] = { key: this.keys[row] as number, similarity: dot };
-    }
-    return best;
+    const matches = searchPackedRows({
+      packed: this.packed,
+      rows: this.keys.length,
+      dimensions: this.dimensions,
+      query,
+      count,
+    });
+    return matches.map((match) => ({ key: this.keys[match.row] as number, similarity: match.similarity }));
   }
 
   private promote(): void {
