@@ -1,7 +1,5 @@
 import type { ConfigFile } from '../config/config-schema.js';
 import type { KeyStore } from './key-store.js';
-import { createPostgresKeyStore } from './postgres-key-store.js';
-import { createSqliteKeyStore } from './sqlite-key-store.js';
 
 /**
  * The key store beside the ledger: PostgreSQL when `storage.ledger` is `postgres` (connection string
@@ -13,12 +11,17 @@ export async function createKeyStore(options: {
   onError?: (error: unknown) => void;
 }): Promise<KeyStore> {
   const { storage } = options;
-  if (storage.ledger !== 'postgres') return createSqliteKeyStore({ path: storage.sqlite_path });
+  // Imported when chosen: pg costs ~14 MB of resident memory, which a SQLite deployment should not pay.
+  if (storage.ledger !== 'postgres') {
+    const { createSqliteKeyStore } = await import('./sqlite-key-store.js');
+    return createSqliteKeyStore({ path: storage.sqlite_path });
+  }
   const connectionString = options.environment[storage.postgres_url_env];
   if (!connectionString) {
     throw new Error(
       `storage.ledger is postgres but ${storage.postgres_url_env} is not set; virtual keys live beside the ledger.`,
     );
   }
+  const { createPostgresKeyStore } = await import('./postgres-key-store.js');
   return createPostgresKeyStore({ connectionString, onError: options.onError });
 }

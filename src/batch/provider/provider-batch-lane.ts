@@ -4,7 +4,6 @@ import type { Deployment } from '../../gateway/deployment.js';
 import type { GatewayCore } from '../../gateway/gateway-core.js';
 import type { HttpTransport } from '../../http/http-transport.js';
 import type { Logger } from '../../logging/create-logger.js';
-import { createSimulatedBatchTransport } from '../../providers/simulated/batch/create-simulated-batch-transport.js';
 import type { BatchJob } from '../store/batch-records.js';
 import type { BatchStore } from '../store/batch-store.js';
 import type { Submission } from '../store/submission-store.js';
@@ -101,7 +100,7 @@ export class ProviderBatchLane {
     this.sending.add(submission.id);
     try {
       await store.submissions.create(submission, group.lines);
-      const providerBatchId = await this.client(group.deployment.provider).submit(group.requests);
+      const providerBatchId = await (await this.client(group.deployment.provider)).submit(group.requests);
       await store.submissions.markOpen({ id: submission.id, providerBatchId });
       logger.info(
         { batchId: job.id, provider: submission.provider, providerBatchId, lines: group.lines.length },
@@ -146,7 +145,7 @@ export class ProviderBatchLane {
         await store.submissions.close({ id: submission.id, state: 'lost', leftover: 'gateway' });
         continue;
       }
-      const client = this.client(deployment.provider);
+      const client = await this.client(deployment.provider);
       if (options.stopping && !submission.cancelSent) {
         await client.cancel(providerBatchId).catch((error: unknown) => {
           logger.warn({ err: error, providerBatchId }, 'provider batch cancel failed');
@@ -211,13 +210,24 @@ export class ProviderBatchLane {
   }
 
   /** One client per provider; a simulated provider's batch API lives in this process. */
-  private client(provider: ProviderConfig): ProviderBatchClient {
+  private async client(provider: ProviderConfig): Promise<ProviderBatchClient> {
     const existing = this.clients.get(provider.name);
     if (existing) return existing;
+    // Imported for a simulated provider only, when its first batch is sent or polled: a gateway that
+    // never batches does not load it at start.
+    const createSimulatedBatchTransport =
+      provider.kind === 'simulated'
+        ? (await import('../../providers/simulated/batch/create-simulated-batch-transport.js'))
+            .createSimulatedBatchTransport
+        : undefined;
+    // A concurrent call may have made the client while this one waited: one transport per provider,
+    // since the simulated one keeps its batches in memory.
+    const made = this.clients.get(provider.name);
+    if (made) return made;
     const protocol = batchProtocolOf(provider) ?? 'openai';
     const simulation = provider.simulation;
     const transport =
-      provider.kind === 'simulated'
+      createSimulatedBatchTransport !== undefined
         ? createSimulatedBatchTransport({
             completionDelayMs: this.options.config().provider_batches.simulated_completion_ms,
             ...(simulation

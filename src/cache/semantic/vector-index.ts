@@ -1,7 +1,16 @@
-import usearch from 'usearch';
+import { createRequire } from 'node:module';
+import type { Index as UsearchIndex } from 'usearch';
 import { searchPackedRows } from './search-packed-rows.js';
 
-const { Index, MetricKind, ScalarKind } = usearch;
+const require = createRequire(import.meta.url);
+
+/**
+ * usearch, loaded when the first index grows into a graph: its native addon costs ~8 MB of resident
+ * memory, which a gateway whose semantic cache is off or small should not pay.
+ */
+function loadUsearch(): typeof import('usearch') {
+  return require('usearch') as typeof import('usearch');
+}
 
 /** Options for {@link VectorIndex}. */
 export interface VectorIndexOptions {
@@ -60,7 +69,7 @@ export class VectorIndex {
   private packed: Float32Array;
   private keys: number[] = [];
   private rowOfKey = new Map<number, number>();
-  private graph: InstanceType<typeof Index> | undefined;
+  private graph: UsearchIndex | undefined;
   private graphSize = 0;
 
   constructor(options: VectorIndexOptions) {
@@ -187,6 +196,7 @@ export class VectorIndex {
   }
 
   private promote(): void {
+    const { Index, MetricKind, ScalarKind } = loadUsearch();
     const quantization = {
       f32: ScalarKind.F32,
       f16: ScalarKind.F16,
