@@ -345,7 +345,8 @@ export async function createCacheLayer(options: CreateCacheLayerOptions): Promis
       const outcome = await applyFeedback(previous.requestId, false);
       if (outcome.applied) counters.refinements++;
     }
-    const result = await semantic.lookup({ scope: query.scope, text: query.text, vector });
+    // Screened above with the same patterns the semantic cache holds.
+    const result = await semantic.lookup({ scope: query.scope, text: query.text, vector, screened: true });
     if (!result.hit) {
       pendingMiss(input.context.requestId).semantic = { scope: query.scope, text: query.text, vector };
       const best = result.bestSimilarity === undefined ? '' : ` (best ${result.bestSimilarity.toFixed(3)})`;

@@ -102,7 +102,9 @@ export class AdaptiveThresholds {
   /** The cluster of a query vector within a scope. */
   clusterOf(scopeKey: string, vector: Float32Array): string {
     let bucket = 0;
-    for (const [bit, plane] of this.hyperplanes.entries()) {
+    // An indexed loop, not entries(): this runs on every lookup, and the iterator cost more than the sums.
+    for (let bit = 0; bit < this.hyperplanes.length; bit++) {
+      const plane = this.hyperplanes[bit] as Float32Array;
       let dot = 0;
       for (let index = 0; index < plane.length; index++) dot += (plane[index] as number) * (vector[index] ?? 0);
       if (dot >= 0) bucket |= 1 << bit;

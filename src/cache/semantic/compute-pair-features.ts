@@ -95,6 +95,14 @@ function symbols(text: string): string {
  */
 export function computePairFeatures(pair: FeaturePair): { features: number[]; comparison: PromptComparison } {
   const comparison = comparePrompts(pair);
+  return { features: pairFeaturesOf(pair, comparison), comparison };
+}
+
+/**
+ * {@link computePairFeatures} from a comparison already made: the verifier compares first and
+ * computes the rest only for a pair its hard checks let through (most rejected candidates stop there).
+ */
+export function pairFeaturesOf(pair: FeaturePair, comparison: PromptComparison): number[] {
   const { query, candidate } = comparison;
   const queryWords = query.lowerWords;
   const candidateWords = candidate.lowerWords;
@@ -140,5 +148,5 @@ export function computePairFeatures(pair: FeaturePair): { features: number[]; co
     both_negated: flag(query.negated && candidate.negated),
     symbols_differ: flag(symbols(pair.query) !== symbols(pair.candidate)),
   };
-  return { features: PAIR_FEATURE_NAMES.map((name) => values[name]), comparison };
+  return PAIR_FEATURE_NAMES.map((name) => values[name]);
 }

@@ -25,6 +25,10 @@ function canonicalJson(value: unknown): string {
   return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
 }
 
+const MEMO_MAX_SYSTEM_PROMPT = 8_192;
+const MEMO_MAX_SCOPES = 256;
+const scopeKeys = new Map<string, string>();
+
 /**
  * The scope key: a SHA-256 over the canonical JSON of the scope (object keys sorted, undefined
  * fields dropped), so that key order in the sampling settings does not matter and no choice of
@@ -32,6 +36,28 @@ function canonicalJson(value: unknown): string {
  * and an empty one are the same scope.
  */
 export function createScopeKey(scope: SemanticScope): string {
+  // Every lookup hashes its scope, and a deployment has few scopes: two SHA-256 passes cost more than
+  // finding the key again by the scope's fields (unambiguous as a JSON array). Scopes with a system
+  // prompt of many kilobytes are hashed each time, so the memo stays a few megabytes at most.
+  if ((scope.systemPrompt?.length ?? 0) > MEMO_MAX_SYSTEM_PROMPT) return hashScope(scope);
+  const memoKey = JSON.stringify([
+    scope.tenant,
+    scope.modelTier,
+    scope.systemPrompt ?? '',
+    canonicalJson(scope.sampling ?? {}),
+  ]);
+  const known = scopeKeys.get(memoKey);
+  if (known !== undefined) return known;
+  const key = hashScope(scope);
+  scopeKeys.set(memoKey, key);
+  if (scopeKeys.size > MEMO_MAX_SCOPES) {
+    const oldest = scopeKeys.keys().next().value;
+    if (oldest !== undefined) scopeKeys.delete(oldest);
+  }
+  return key;
+}
+
+function hashScope(scope: SemanticScope): string {
   const systemPromptHash = createHash('sha256')
     .update(scope.systemPrompt ?? '')
     .digest('hex');

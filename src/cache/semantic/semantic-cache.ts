@@ -45,6 +45,11 @@ export interface SemanticLookupRequest {
   text: string;
   /** Its embedding, when the caller has it already. */
   vector?: Float32Array;
+  /**
+   * The caller has already run `isCacheable` on `text` with this cache's exclusion patterns and it
+   * passed (the gateway's cache layer does, before paying for the embedding): not checked twice.
+   */
+  screened?: boolean;
 }
 
 /** Why a lookup missed. */
@@ -208,8 +213,10 @@ export class SemanticCache<T> {
   async lookup(request: SemanticLookupRequest): Promise<SemanticLookupResult<T>> {
     await this.ready;
     this.counters.lookups++;
-    const cacheable = isCacheable(request.text, this.exclusionPatterns);
-    if (!cacheable.cacheable) return this.miss('excluded', { exclusion: cacheable.reason });
+    if (request.screened !== true) {
+      const cacheable = isCacheable(request.text, this.exclusionPatterns);
+      if (!cacheable.cacheable) return this.miss('excluded', { exclusion: cacheable.reason });
+    }
     const scopeKey = createScopeKey(request.scope);
     const vector = request.vector ?? (await this.embed(request.text));
     const clusterId = this.thresholds.clusterOf(scopeKey, vector);

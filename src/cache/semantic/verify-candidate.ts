@@ -1,5 +1,5 @@
-import type { PromptComparison } from './compare-prompts.js';
-import { computePairFeatures } from './compute-pair-features.js';
+import { comparePrompts, type PromptComparison } from './compare-prompts.js';
+import { pairFeaturesOf } from './compute-pair-features.js';
 import { loadShippedPairClassifier } from './pair-classifier.js';
 import {
   DEFAULT_MIN_CONTENT_WORDS,
@@ -72,6 +72,21 @@ function normaliseForIdentity(text: string): string {
     .trim();
 }
 
+// A lookup checks its query against up to four candidates, and cached prompts come up again and
+// again: each text is normalised once while it stays in this bounded memo (as its analysis does).
+const identityForms = new Map<string, string>();
+function identityForm(text: string): string {
+  const known = identityForms.get(text);
+  if (known !== undefined) return known;
+  const form = normaliseForIdentity(text);
+  identityForms.set(text, form);
+  if (identityForms.size > 4096) {
+    const oldest = identityForms.keys().next().value;
+    if (oldest !== undefined) identityForms.delete(oldest);
+  }
+  return form;
+}
+
 /**
  * The verifier the semantic cache runs on every retrieved candidate above the threshold. `learned`
  * mode (default): the same text up to case, spacing and end punctuation is served; otherwise the
@@ -85,14 +100,14 @@ export function verifyCandidate(
   options: VerifierOptions = {},
 ): CandidateVerdict {
   if (options.mode === 'rules') return verifyMatch(pair, options);
-  if (normaliseForIdentity(pair.query) === normaliseForIdentity(pair.candidate)) {
+  if (identityForm(pair.query) === identityForm(pair.candidate)) {
     return { accept: true, overlap: 1, probability: 1 };
   }
-  const { features, comparison } = computePairFeatures(pair);
+  const comparison = comparePrompts(pair);
   const hard = hardRejection(comparison, options);
   if (hard !== undefined) return { accept: false, ...hard, overlap: comparison.overlap };
   const classifier = options.classifier ?? loadShippedPairClassifier();
-  const probability = classifier.probability(features);
+  const probability = classifier.probability(pairFeaturesOf(pair, comparison));
   const minProbability = options.minProbability ?? classifier.minProbability;
   if (probability < minProbability) {
     return {
