@@ -159,22 +159,33 @@ async function createWorkerEmbedder(options: { batchSize: number; runtime: Local
     return ready;
   };
 
+  const post = (thread: Worker, texts: readonly string[]) => {
+    const id = nextId++;
+    return new Promise<Float32Array[]>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      if (pending.size === 1) thread.ref();
+      const message: EmbedRequestMessage = { id, texts: [...texts], batchSize };
+      thread.postMessage(message);
+    });
+  };
+
   await start();
+  // The worker that has said `ready`: a request to it is posted at once, within the caller's own
+  // turn, so that whatever the caller does next runs while the model computes rather than before.
+  let readyWorker: Worker | undefined = worker;
   return {
     id: LOCAL_EMBEDDER_ID,
     dimensions: DIMENSIONS,
-    async embed(texts) {
-      if (texts.length === 0) return [];
-      if (worker === undefined || ready === undefined) await start();
-      else await ready;
-      const thread = worker as Worker;
-      const id = nextId++;
-      return new Promise<Float32Array[]>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        if (pending.size === 1) thread.ref();
-        const message: EmbedRequestMessage = { id, texts: [...texts], batchSize };
-        thread.postMessage(message);
-      });
+    embed(texts) {
+      if (texts.length === 0) return Promise.resolve([]);
+      if (worker !== undefined && worker === readyWorker) return post(worker, texts);
+      return (async () => {
+        if (worker === undefined || ready === undefined) await start();
+        else await ready;
+        const thread = worker as Worker;
+        readyWorker = thread;
+        return post(thread, texts);
+      })();
     },
   };
 }

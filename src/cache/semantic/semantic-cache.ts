@@ -8,7 +8,7 @@ import { type ExclusionReason, isCacheable } from './is-cacheable.js';
 import { ScopedVectorIndex } from './scoped-vector-index.js';
 import type { SemanticCacheStore, SemanticEntryIndexData } from './semantic-cache-store.js';
 import type { VectorIndexOptions } from './vector-index.js';
-import { verifyCandidate } from './verify-candidate.js';
+import { prepareCandidateQuery, verifyCandidate } from './verify-candidate.js';
 import type { VerifierOptions, VerifierRejection } from './verify-match.js';
 
 /** Options for {@link SemanticCache}. */
@@ -207,6 +207,16 @@ export class SemanticCache<T> {
   ): SemanticLookupResult<T> {
     this.counters.misses[reason] = (this.counters.misses[reason] ?? 0) + 1;
     return { hit: false, reason, ...details };
+  }
+
+  /**
+   * Optional, before {@link lookup}: the work of a lookup that needs no vector (the scope key, the
+   * verifier's analysis of the prompt), for a caller to do while the prompt's embedding is computed
+   * elsewhere (the local model's worker thread), which takes it off the lookup's critical path.
+   */
+  prepareLookup(request: { scope: SemanticScope; text: string }): void {
+    createScopeKey(request.scope);
+    if (this.verifier !== false && this.verifier.mode !== 'rules') prepareCandidateQuery(request.text);
   }
 
   /** Looks for a cached answer to a prompt within its scope. */

@@ -1,4 +1,4 @@
-import { comparePrompts, type PromptComparison } from './compare-prompts.js';
+import { analyzePromptCached, comparePrompts, type PromptComparison } from './compare-prompts.js';
 import { pairFeaturesOf } from './compute-pair-features.js';
 import { loadShippedPairClassifier } from './pair-classifier.js';
 import {
@@ -85,6 +85,16 @@ function identityForm(text: string): string {
     if (oldest !== undefined) identityForms.delete(oldest);
   }
   return form;
+}
+
+/**
+ * Does ahead of time the part of {@link verifyCandidate}'s work that depends on the query alone (its
+ * identity form and its analysis, kept in the same bounded memos), so that the semantic cache can do
+ * it while the query's embedding is still being computed rather than after. Changes no verdict.
+ */
+export function prepareCandidateQuery(query: string): void {
+  identityForm(query);
+  analyzePromptCached(query);
 }
 
 /**
