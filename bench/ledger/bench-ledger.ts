@@ -88,18 +88,27 @@ async function runOnce(config: LedgerConfig, count: number): Promise<RunResult> 
   };
 }
 
-async function benchStore(kind: 'sqlite' | 'postgres'): Promise<RunResult[]> {
-  const results: RunResult[] = [];
-  for (let run = -1; run < RUNS; run += 1) {
+/**
+ * Runs `body` against a fresh ledger of `kind` (a temporary directory; a PostgreSQL schema of its
+ * own, dropped afterwards), once unmeasured to warm up and then `runs` times, collecting the results.
+ */
+async function runFresh<T>(
+  kind: 'off' | 'sqlite' | 'postgres',
+  runs: number,
+  body: (config: LedgerConfig, warmUp: boolean) => Promise<T>,
+): Promise<T[]> {
+  const results: T[] = [];
+  for (let run = -1; run < runs; run += 1) {
     const directory = mkdtempSync(join(tmpdir(), 'tollgate-bench-ledger-'));
     const schema = `bench_ledger_${randomBytes(4).toString('hex')}`;
     const config: LedgerConfig =
-      kind === 'sqlite'
-        ? { kind, path: join(directory, 'ledger.db') }
-        : { kind, url: POSTGRES_URL, journalDir: join(directory, 'journal'), schema };
+      kind === 'off'
+        ? { kind }
+        : kind === 'sqlite'
+          ? { kind, path: join(directory, 'ledger.db') }
+          : { kind, url: POSTGRES_URL, journalDir: join(directory, 'journal'), schema };
     try {
-      // Run -1 warms up the JIT, the connection pool and the file system; it is not counted.
-      const result = await runOnce(config, run < 0 ? Math.min(REQUESTS, 1000) : REQUESTS);
+      const result = await body(config, run < 0);
       if (run >= 0) results.push(result);
     } finally {
       if (kind === 'postgres') {
@@ -112,6 +121,11 @@ async function benchStore(kind: 'sqlite' | 'postgres'): Promise<RunResult[]> {
     }
   }
   return results;
+}
+
+function benchStore(kind: 'sqlite' | 'postgres'): Promise<RunResult[]> {
+  // The warm-up run (JIT, connection pool, file system) is shorter and not counted.
+  return runFresh(kind, RUNS, (config, warmUp) => runOnce(config, warmUp ? Math.min(REQUESTS, 1000) : REQUESTS));
 }
 
 function summarise(kind: string, results: RunResult[]): string[] {
@@ -174,31 +188,8 @@ async function runPaced(config: LedgerConfig): Promise<PacedResult> {
   };
 }
 
-async function benchPaced(kind: 'off' | 'sqlite' | 'postgres'): Promise<PacedResult[]> {
-  const results: PacedResult[] = [];
-  for (let run = -1; run < Math.min(RUNS, 3); run += 1) {
-    const directory = mkdtempSync(join(tmpdir(), 'tollgate-bench-ledger-'));
-    const schema = `bench_ledger_${randomBytes(4).toString('hex')}`;
-    const config: LedgerConfig =
-      kind === 'off'
-        ? { kind }
-        : kind === 'sqlite'
-          ? { kind, path: join(directory, 'ledger.db') }
-          : { kind, url: POSTGRES_URL, journalDir: join(directory, 'journal'), schema };
-    try {
-      const result = await runPaced(config);
-      if (run >= 0) results.push(result);
-    } finally {
-      if (kind === 'postgres') {
-        const client = new pg.Client({ connectionString: POSTGRES_URL });
-        await client.connect();
-        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-        await client.end();
-      }
-      rmSync(directory, { recursive: true, force: true });
-    }
-  }
-  return results;
+function benchPaced(kind: 'off' | 'sqlite' | 'postgres'): Promise<PacedResult[]> {
+  return runFresh(kind, Math.min(RUNS, 3), (config) => runPaced(config));
 }
 
 async function benchScan(rows: number): Promise<void> {
