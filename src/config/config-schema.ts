@@ -1,5 +1,20 @@
 import { z } from 'zod';
 
+/**
+ * The kinds of task a tier may be restricted to (the seeds' allow-list for small open models:
+ * sentiment, NER/extraction, classification, translation), in a stable order.
+ */
+export const TASK_TYPES = [
+  'classification',
+  'extraction',
+  'sentiment',
+  'translation',
+  'summarisation',
+  'code',
+  'open-reasoning',
+  'chat',
+] as const;
+
 /** Names usable as identifiers in config, metrics labels and deployment ids. */
 const identifier = z
   .string()
@@ -136,20 +151,7 @@ const tierSchema = z
     /** Output cap injected when the client asks for more or nothing. */
     max_output_tokens: z.number().int().positive().optional(),
     /** Task types this tier may take (the seeds' allow-list for small models); all when absent. */
-    task_types: z
-      .array(
-        z.enum([
-          'classification',
-          'extraction',
-          'sentiment',
-          'translation',
-          'summarisation',
-          'code',
-          'open-reasoning',
-          'chat',
-        ]),
-      )
-      .optional(),
+    task_types: z.array(z.enum(TASK_TYPES)).optional(),
     /** A system message put first on this tier (e.g. an explicit length directive for a small model). */
     system_prompt: z.string().min(1).optional(),
     /** Stop sequences used when the client gives none. */

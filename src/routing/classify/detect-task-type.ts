@@ -1,28 +1,10 @@
-/**
- * The kinds of task a tier may be restricted to (the seeds' allow-list for small open models:
- * sentiment, NER/extraction, classification, translation).
- */
-export type TaskType =
-  | 'classification'
-  | 'extraction'
-  | 'sentiment'
-  | 'translation'
-  | 'summarisation'
-  | 'code'
-  | 'open-reasoning'
-  | 'chat';
+import { TASK_TYPES } from '../../config/config-schema.js';
+
+/** A kind of task a tier may be restricted to (`routing.tiers.*.task_types`). */
+export type TaskType = (typeof TASK_TYPES)[number];
 
 /** Every task type, in a stable order. */
-export const TASK_TYPES: readonly TaskType[] = [
-  'classification',
-  'extraction',
-  'sentiment',
-  'translation',
-  'summarisation',
-  'code',
-  'open-reasoning',
-  'chat',
-];
+export { TASK_TYPES };
 
 /** The detector's verdict. */
 export interface TaskTypeDetection {
