@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { analyzePrompt, type PromptFeatures, stem } from './analyze-prompt.js';
 
 /**
@@ -43,7 +44,7 @@ export interface PromptComparison {
 }
 
 // Cached prompts are compared again and again as candidates; their analyses do not change.
-const analyses = new Map<string, PromptFeatures>();
+const analyses = new LRUCache<string, PromptFeatures>({ max: 4096 });
 
 /** {@link analyzePrompt} behind a bounded memo: a cached prompt is analysed once, not at every lookup. */
 export function analyzePromptCached(text: string): PromptFeatures {
@@ -51,10 +52,6 @@ export function analyzePromptCached(text: string): PromptFeatures {
   if (known !== undefined) return known;
   const features = analyzePrompt(text);
   analyses.set(text, features);
-  if (analyses.size > 4096) {
-    const oldest = analyses.keys().next().value;
-    if (oldest !== undefined) analyses.delete(oldest);
-  }
   return features;
 }
 

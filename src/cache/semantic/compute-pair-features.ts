@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { comparePrompts, type PromptComparison } from './compare-prompts.js';
 
 /**
@@ -70,16 +71,12 @@ function trigrams(text: string): Set<string> {
   return grams;
 }
 
-const trigramMemo = new Map<string, Set<string>>();
+const trigramMemo = new LRUCache<string, Set<string>>({ max: 4096 });
 function trigramsCached(text: string): Set<string> {
   const known = trigramMemo.get(text);
   if (known !== undefined) return known;
   const grams = trigrams(text);
   trigramMemo.set(text, grams);
-  if (trigramMemo.size > 4096) {
-    const oldest = trigramMemo.keys().next().value;
-    if (oldest !== undefined) trigramMemo.delete(oldest);
-  }
   return grams;
 }
 

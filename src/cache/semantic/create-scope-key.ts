@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 
 /**
  * What must be equal for a cached answer to be served: who asked, on which model tier, under which
@@ -27,7 +28,7 @@ function canonicalJson(value: unknown): string {
 
 const MEMO_MAX_SYSTEM_PROMPT = 8_192;
 const MEMO_MAX_SCOPES = 256;
-const scopeKeys = new Map<string, string>();
+const scopeKeys = new LRUCache<string, string>({ max: MEMO_MAX_SCOPES });
 
 /**
  * The scope key: a SHA-256 over the canonical JSON of the scope (object keys sorted, undefined
@@ -50,10 +51,6 @@ export function createScopeKey(scope: SemanticScope): string {
   if (known !== undefined) return known;
   const key = hashScope(scope);
   scopeKeys.set(memoKey, key);
-  if (scopeKeys.size > MEMO_MAX_SCOPES) {
-    const oldest = scopeKeys.keys().next().value;
-    if (oldest !== undefined) scopeKeys.delete(oldest);
-  }
   return key;
 }
 

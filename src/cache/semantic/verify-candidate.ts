@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { analyzePromptCached, comparePrompts, type PromptComparison } from './compare-prompts.js';
 import { pairFeaturesOf } from './compute-pair-features.js';
 import { loadShippedPairClassifier } from './pair-classifier.js';
@@ -74,16 +75,12 @@ function normaliseForIdentity(text: string): string {
 
 // A lookup checks its query against up to four candidates, and cached prompts come up again and
 // again: each text is normalised once while it stays in this bounded memo (as its analysis does).
-const identityForms = new Map<string, string>();
+const identityForms = new LRUCache<string, string>({ max: 4096 });
 function identityForm(text: string): string {
   const known = identityForms.get(text);
   if (known !== undefined) return known;
   const form = normaliseForIdentity(text);
   identityForms.set(text, form);
-  if (identityForms.size > 4096) {
-    const oldest = identityForms.keys().next().value;
-    if (oldest !== undefined) identityForms.delete(oldest);
-  }
   return form;
 }
 
