@@ -3,22 +3,17 @@ import { describe, it } from 'node:test';
 import { createSeededRandomForTest, randomUnitVector } from './__fixtures__/random-vectors.js';
 import { NATIVE_SCAN_FROM_ROWS, type RowMatch, searchPackedRows } from './search-packed-rows.js';
 
-// The scan the index ran before the native path: what every answer must equal, values included.
+// Every row scored (float64 sum in dimension order, as the index reports it) and sorted: an oracle
+// written apart from the code under test, which keeps a small insertion buffer instead.
 function referenceScan(packed: Float32Array, rows: number, dimensions: number, query: Float32Array, count: number) {
-  const best: RowMatch[] = [];
+  const all: RowMatch[] = [];
   for (let row = 0; row < rows; row++) {
     let dot = 0;
     for (let index = 0; index < dimensions; index++)
       dot += (packed[row * dimensions + index] as number) * (query[index] as number);
-    if (best.length === count && dot <= (best[count - 1] as RowMatch).similarity) continue;
-    let position = best.length === count ? count - 1 : best.length;
-    while (position > 0 && (best[position - 1] as RowMatch).similarity < dot) {
-      best[position] = best[position - 1] as RowMatch;
-      position--;
-    }
-    best[position] = { row, similarity: dot };
+    all.push({ row, similarity: dot });
   }
-  return best;
+  return all.sort((left, right) => right.similarity - left.similarity || left.row - right.row).slice(0, count);
 }
 
 function pack(vectors: Float32Array[], dimensions: number): Float32Array {
