@@ -6,7 +6,7 @@ import {
   isNumber,
   isRecord,
   isString,
-  type JsonRecord,
+  onlyKeys,
 } from '../../providers/shared/json-checks.js';
 import type { AnthropicRequest } from './anthropic-request-schema.js';
 
@@ -47,12 +47,6 @@ function optional(value: unknown, check: (value: unknown) => boolean): boolean {
 
 function inUnitRange(value: unknown): boolean {
   return isNumber(value) && value >= 0 && value <= 1;
-}
-
-/** Every key of a strip-mode `z.object` is known (an unknown one would be dropped by zod: left to it). */
-function onlyKeys(value: JsonRecord, keys: ReadonlySet<string>): boolean {
-  for (const key in value) if (!keys.has(key)) return false;
-  return true;
 }
 
 const MESSAGE_KEYS = new Set(['role', 'content']);

@@ -7,6 +7,7 @@ import {
   isRecord,
   isString,
   type JsonRecord,
+  onlyKeys,
 } from '../../providers/shared/json-checks.js';
 import type { ChatCompletionRequestBody } from './chat-completion-request-schema.js';
 
@@ -35,12 +36,6 @@ const nullish =
   (check: Check): Check =>
   (value) =>
     value === null || check(value);
-
-/** Every key of a strip-mode `z.object` is known (an unknown one would be dropped by zod: left to it). */
-function onlyKeys(value: JsonRecord, keys: ReadonlySet<string>): boolean {
-  for (const key in value) if (!keys.has(key)) return false;
-  return true;
-}
 
 const isPositiveInteger: Check = (value) => isInteger(value) && value > 0;
 const inRange =
@@ -121,15 +116,20 @@ const FUNCTION_TOOL_KEYS = new Set(['type', 'function']);
 const FUNCTION_KEYS = new Set(['name', 'description', 'parameters', 'strict']);
 function isFunctionTool(value: unknown): boolean {
   if (!isRecord(value) || value.type !== 'function' || !onlyKeys(value, FUNCTION_TOOL_KEYS)) return false;
-  const fn = value.function;
+  return isNamedSchema({ value: value.function, schemaKey: 'parameters', keys: FUNCTION_KEYS });
+}
+
+/** A tool's `function` or a response format's `json_schema`: the same four fields, the schema under its own key. */
+function isNamedSchema(options: { value: unknown; schemaKey: string; keys: ReadonlySet<string> }): boolean {
+  const { value, schemaKey, keys } = options;
   return (
-    isRecord(fn) &&
-    isString(fn.name) &&
-    NAME.test(fn.name) &&
-    isNullishString(fn.description) &&
-    isNullishOr(fn.parameters, isRecord) &&
-    isNullishBoolean(fn.strict) &&
-    onlyKeys(fn, FUNCTION_KEYS)
+    isRecord(value) &&
+    isString(value.name) &&
+    NAME.test(value.name) &&
+    isNullishString(value.description) &&
+    isNullishOr(value[schemaKey], isRecord) &&
+    isNullishBoolean(value.strict) &&
+    onlyKeys(value, keys)
   );
 }
 
@@ -149,16 +149,7 @@ function isResponseFormat(value: unknown): boolean {
   if (!isRecord(value)) return false;
   if (value.type === 'text' || value.type === 'json_object') return onlyKeys(value, TYPE_ONLY_KEYS);
   if (value.type !== 'json_schema' || !onlyKeys(value, JSON_SCHEMA_FORMAT_KEYS)) return false;
-  const format = value.json_schema;
-  return (
-    isRecord(format) &&
-    isString(format.name) &&
-    NAME.test(format.name) &&
-    isNullishString(format.description) &&
-    isNullishOr(format.schema, isRecord) &&
-    isNullishBoolean(format.strict) &&
-    onlyKeys(format, JSON_SCHEMA_KEYS)
-  );
+  return isNamedSchema({ value: value.json_schema, schemaKey: 'schema', keys: JSON_SCHEMA_KEYS });
 }
 
 const STREAM_OPTION_KEYS = new Set(['include_usage', 'include_obfuscation']);

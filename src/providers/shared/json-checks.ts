@@ -51,3 +51,9 @@ export function isNullishString(value: unknown): value is string | null | undefi
 export function isNullishBoolean(value: unknown): value is boolean | null | undefined {
   return value === undefined || value === null || typeof value === 'boolean';
 }
+
+/** Every key of a strip-mode `z.object` is known (an unknown one would be dropped by zod: left to it). */
+export function onlyKeys(value: JsonRecord, keys: ReadonlySet<string>): boolean {
+  for (const key in value) if (!keys.has(key)) return false;
+  return true;
+}
