@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { mutateJson } from '../../providers/shared/__fixtures__/mutate-json.js';
+import { compareWithZod } from '../../providers/shared/__fixtures__/compare-with-zod.js';
 import { anthropicRequestSchema } from './anthropic-request-schema.js';
 import { readAnthropicRequest } from './read-anthropic-request.js';
 
@@ -35,21 +35,11 @@ describe('the hand-written check of a Messages body agrees with the zod schema',
   });
 
   it('never passes a body zod refuses, and reads what it passes as zod does, over thousands of damaged variants', () => {
-    let variants = 0;
-    let fast = 0;
-    let valid = 0;
-    for (const sample of SAMPLES) {
-      for (const variant of mutateJson(sample)) {
-        variants += 1;
-        const parsed = anthropicRequestSchema.safeParse(variant);
-        if (parsed.success) valid += 1;
-        const read = readAnthropicRequest(variant);
-        if (read === undefined) continue;
-        fast += 1;
-        assert.ok(parsed.success, `the fast path passed what zod refuses: ${JSON.stringify(variant)}`);
-        assert.deepEqual(read, parsed.data, `fast path and zod differ on ${JSON.stringify(variant)}`);
-      }
-    }
+    const { variants, valid, fast } = compareWithZod({
+      samples: SAMPLES,
+      read: readAnthropicRequest,
+      schema: anthropicRequestSchema,
+    });
     assert.ok(variants > 1_000, `${variants} variants`);
     // Most valid variants take the fast path; the rest (the cases left to zod) are still answered by zod.
     assert.ok(fast >= valid * 0.8, `the fast path took only ${fast} of the ${valid} valid variants`);

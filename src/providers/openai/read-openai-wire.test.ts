@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { z } from 'zod';
-import { mutateJson } from '../shared/__fixtures__/mutate-json.js';
+import { compareWithZod } from '../shared/__fixtures__/compare-with-zod.js';
 import { openAiChatResponseSchema, openAiChunkSchema } from './openai-wire-schemas.js';
 import { readOpenAiChatResponse } from './read-openai-chat-response.js';
 import { readOpenAiChunk } from './read-openai-chunk.js';
@@ -35,30 +34,6 @@ function chunks(): unknown[] {
   return found;
 }
 
-/**
- * The fast path may leave a valid payload to zod, but must never pass one zod refuses, and what it
- * passes must read the same as zod's output.
- */
-function checkAgainstZod(options: { samples: unknown[]; read: (value: unknown) => unknown; schema: z.ZodType }): {
-  variants: number;
-  fast: number;
-} {
-  let variants = 0;
-  let fast = 0;
-  for (const sample of options.samples) {
-    for (const variant of mutateJson(sample)) {
-      variants += 1;
-      const read = options.read(variant);
-      if (read === undefined) continue;
-      fast += 1;
-      const parsed = options.schema.safeParse(variant);
-      assert.ok(parsed.success, `the fast path passed what zod refuses: ${JSON.stringify(variant)}`);
-      assert.deepEqual(read, parsed.data, `fast path and zod differ on ${JSON.stringify(variant)}`);
-    }
-  }
-  return { variants, fast };
-}
-
 describe('the OpenAI wire fast paths agree with the zod schemas', () => {
   it('pass every recorded completion and chunk as zod returns it', () => {
     const samples = completions();
@@ -73,7 +48,7 @@ describe('the OpenAI wire fast paths agree with the zod schemas', () => {
   });
 
   it('never pass a completion zod refuses, over thousands of damaged variants', () => {
-    const { variants, fast } = checkAgainstZod({
+    const { variants, fast } = compareWithZod({
       samples: completions(),
       read: readOpenAiChatResponse,
       schema: openAiChatResponseSchema,
@@ -83,7 +58,7 @@ describe('the OpenAI wire fast paths agree with the zod schemas', () => {
   });
 
   it('never pass a chunk zod refuses, over thousands of damaged variants', () => {
-    const { variants, fast } = checkAgainstZod({ samples: chunks(), read: readOpenAiChunk, schema: openAiChunkSchema });
+    const { variants, fast } = compareWithZod({ samples: chunks(), read: readOpenAiChunk, schema: openAiChunkSchema });
     assert.ok(variants > 1_000, `${variants} variants`);
     assert.ok(fast > variants / 4, `the fast path took only ${fast} of ${variants}`);
   });
