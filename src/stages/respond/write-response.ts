@@ -57,15 +57,7 @@ export function startEventStream(response: ServerResponse, headers: GatewayHeade
 export function writeChunk(response: ServerResponse, chunk: string): Promise<void> | undefined {
   if (chunk.length === 0 || response.writableEnded || response.destroyed) return undefined;
   if (response.write(chunk)) return undefined;
-  return new Promise((resolve) => {
-    const done = (): void => {
-      response.off('drain', done);
-      response.off('close', done);
-      resolve();
-    };
-    response.on('drain', done);
-    response.on('close', done);
-  });
+  return waitForDrain(response);
 }
 
 /** Writes an event stream's frames, coalescing those rendered in one turn of the event loop. */
