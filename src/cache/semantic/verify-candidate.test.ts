@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { computePairFeatures, PAIR_FEATURE_NAMES } from './compute-pair-features.js';
+import { computePairFeatures, PAIR_FEATURE_NAMES, type PairFeatureName } from './compute-pair-features.js';
 import { loadShippedPairClassifier, PairClassifier, type PairClassifierModel } from './pair-classifier.js';
 import { verifyCandidate } from './verify-candidate.js';
 
-const featureOf = (pair: { query: string; candidate: string; similarity: number }, name: string): number => {
-  const index = PAIR_FEATURE_NAMES.indexOf(name as (typeof PAIR_FEATURE_NAMES)[number]);
+const featureOf = (pair: { query: string; candidate: string; similarity: number }, name: PairFeatureName): number => {
+  const index = PAIR_FEATURE_NAMES.indexOf(name);
   assert.ok(index >= 0, `no feature ${name}`);
   return computePairFeatures(pair).features[index] as number;
 };
@@ -35,41 +35,25 @@ describe('computePairFeatures', () => {
 
   it('flags what changes the answer: numbers, negation, entities, symbols', () => {
     const similarity = 0.95;
-    assert.equal(
-      featureOf({ query: 'What is 15% of 200?', candidate: 'What is 15% of 300?', similarity }, 'numbers_differ'),
-      1,
-    );
-    assert.equal(
-      featureOf({ query: 'What is 15% of 200?', candidate: 'what is 15% of 200', similarity }, 'numbers_differ'),
-      0,
-    );
-    assert.equal(
-      featureOf(
-        { query: 'Is coffee bad for you?', candidate: 'Is coffee not bad for you?', similarity },
-        'negation_kinds_differ',
-      ),
-      1,
-    );
-    assert.equal(
+    const flags: [query: string, candidate: string, feature: PairFeatureName, expected: number][] = [
+      ['What is 15% of 200?', 'What is 15% of 300?', 'numbers_differ', 1],
+      ['What is 15% of 200?', 'what is 15% of 200', 'numbers_differ', 0],
+      ['Is coffee bad for you?', 'Is coffee not bad for you?', 'negation_kinds_differ', 1],
+      ['What does ~ mean in C++?', 'What does % mean in C++?', 'symbols_differ', 1],
+      ['How can I lose weight?', 'how can i lose weight', 'same_text_ignoring_case', 1],
+    ];
+    for (const [query, candidate, feature, expected] of flags) {
+      assert.equal(
+        featureOf({ query, candidate, similarity }, feature),
+        expected,
+        `${feature}: ${query} / ${candidate}`,
+      );
+    }
+    assert.ok(
       featureOf(
         { query: 'Flights to Paris in June', candidate: 'Flights to Rome in June', similarity },
         'missing_entities',
       ) > 0,
-      true,
-    );
-    assert.equal(
-      featureOf(
-        { query: 'What does ~ mean in C++?', candidate: 'What does % mean in C++?', similarity },
-        'symbols_differ',
-      ),
-      1,
-    );
-    assert.equal(
-      featureOf(
-        { query: 'How can I lose weight?', candidate: 'how can i lose weight', similarity },
-        'same_text_ignoring_case',
-      ),
-      1,
     );
   });
 });
