@@ -43,12 +43,27 @@ export function promptText(request: ChatRequest): PromptText {
     pieces.push(text);
     if (message.role === 'user') userTurns.push(text);
   }
-  const all = pieces.join('\n');
-  const cutAll = all.length > MAX_CHARS ? all.slice(-MAX_CHARS) : all;
+  // Joined only when read (shadow mode's judge): the router scores `task`, and joining would copy a
+  // long system prompt on every routed request for nothing.
+  let cutAll: string | undefined;
+  const readAll = (): string => {
+    if (cutAll === undefined) {
+      const all = pieces.join('\n');
+      cutAll = all.length > MAX_CHARS ? all.slice(-MAX_CHARS) : all;
+    }
+    return cutAll;
+  };
   const last = userTurns.at(-1);
-  if (last === undefined) return { all: cutAll, task: cutAll, lastUser: '', totalChars };
+  if (last === undefined) return { all: readAll(), task: readAll(), lastUser: '', totalChars };
   const lastUser = last.slice(-MAX_CHARS);
   const earlier = userTurns.slice(0, -1).join('\n').slice(-CONTEXT_CHARS);
   const task = earlier === '' ? lastUser : `${earlier}\n${lastUser}`.slice(-MAX_CHARS);
-  return { all: cutAll, task, lastUser, totalChars };
+  return {
+    get all() {
+      return readAll();
+    },
+    task,
+    lastUser,
+    totalChars,
+  };
 }
