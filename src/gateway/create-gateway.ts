@@ -78,6 +78,11 @@ export interface CreateGatewayOptions {
   batch?: false | { store?: BatchStoreTarget; now?: () => number };
   /** Random source for shadow sampling and the judge's answer order (tests; default Math.random). */
   routingRandom?: () => number;
+  /**
+   * The clock the policy router ages recently sent prefixes on (default `Date.now`); a replay passes
+   * its virtual clock, since whether a prefix is still in a provider's cache depends on trace time.
+   */
+  routerClock?: () => number;
 }
 
 /** A running or runnable gateway. */
@@ -135,10 +140,11 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   const runtime = build(loaded);
   const buildRouter = async (config: Runtime['config']): Promise<AutoRouter> => {
     const routing = config.routing;
-    if (routing.classifier !== 'learned') return createPolicyRouter({ config: routing });
+    const clock = options.routerClock ? { now: options.routerClock } : {};
+    if (routing.classifier !== 'learned') return createPolicyRouter({ config: routing, ...clock });
     if (!routing.learned_model)
       throw new ConfigError('routing.learned_model: the learned classifier needs a router.json path');
-    return createPolicyRouter({ config: routing, learned: await loadRouter(routing.learned_model) });
+    return createPolicyRouter({ config: routing, learned: await loadRouter(routing.learned_model), ...clock });
   };
   // The tokenizer's tables take ~0.5 s to load and its first count another ~0.2 s: when requests will
   // be counted (limits, budgets, TPM buckets, virtual keys, the simulator), pay that at start, not on a

@@ -12,7 +12,6 @@ import type { BudgetLayer } from '../../stages/budget/budget-layer.js';
 import type { SettleObserver } from '../../stages/settle/settled-request.js';
 import { lastUserText } from '../trace/last-user-text.js';
 import type { ChatBody, TraceRequest } from '../trace/trace-request.js';
-import { createReplayRouter } from './create-replay-router.js';
 import { createSharedEmbedder, type KnownVectors, type SharedEmbedder } from './create-shared-embedder.js';
 import { injectRequest } from './inject-request.js';
 import type { VariantResult } from './replay-report.js';
@@ -135,12 +134,13 @@ async function openLane(options: {
     environment: {},
     logger,
     simulation: replaySimulation(clock, seed),
+    // The cost rule judges whether a prefix is still in a provider's cache by trace time.
+    routerClock: clock.now,
     observers: [collector],
     batch: false,
     ...(cache ? { cache } : {}),
     ...(budgets ? { budgets } : {}),
   });
-  gateway.core.autoRouter = await createReplayRouter({ config, now: clock.now });
   // The replay reads what the gateway accounted through its collector. Its ledger is off, and nobody
   // scrapes its metrics or opens its dashboard, so those observers would only cost time (~4% of a
   // replayed request); the resilience observer stays (token-rate buckets, output speed).
