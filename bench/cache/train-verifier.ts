@@ -16,12 +16,12 @@ import { type BoostingOptions, fitBoostedTrees } from './fit-boosted-trees.js';
 import {
   createSeededRandom,
   GROUPED_SPLIT_SEED,
-  type LabelledPair,
   PROJECT_ROOT,
   type QuoraSplit,
   questionGroups,
   splitQuoraPairs,
 } from './load-cache-data.js';
+import { type ScoredPair, scorePairs } from './score-pairs.js';
 
 const args = process.argv.slice(2);
 const option = (name: string) => {
@@ -51,17 +51,9 @@ const missing = [...new Set(tune.flatMap((pair) => [pair.textA, pair.textB]))].f
 );
 if (missing.length > 0) console.error(`embedding ${missing.length} tune texts not yet in bench/results/…`);
 await vectors.ensure(missing);
-const cosine = (left: Float32Array, right: Float32Array) => {
-  let dot = 0;
-  for (let index = 0; index < left.length; index++) dot += (left[index] as number) * (right[index] as number);
-  return dot;
-};
+const scored = scorePairs(tune, (text) => vectors.get(text) as Float32Array);
 // The cache asks with the new prompt (text B) against the cached one (text A), as eval:cache does.
-const scored = tune.map((pair) => ({
-  ...pair,
-  similarity: cosine(vectors.get(pair.textA) as Float32Array, vectors.get(pair.textB) as Float32Array),
-}));
-const featuresOf = (pair: LabelledPair & { similarity: number }) =>
+const featuresOf = (pair: ScoredPair) =>
   computePairFeatures({ query: pair.textB, candidate: pair.textA, similarity: pair.similarity }).features;
 const training = scored.filter((pair) => pair.similarity >= TRAINING_GATE);
 const rows = training.map(featuresOf);
