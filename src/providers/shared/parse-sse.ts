@@ -44,13 +44,3 @@ export function createSseDecoder(): SseDecoder {
     },
   };
 }
-
-/**
- * Parses a byte stream of server-sent events. This is the only SSE parser in the gateway: adapters
- * receive events, never raw text. Errors from the body (timeouts, resets) propagate to the caller.
- */
-export async function* parseSse(body: AsyncIterable<Uint8Array>): AsyncIterable<SseEvent> {
-  const decoder = createSseDecoder();
-  for await (const chunk of body) yield* decoder.feed(chunk);
-  yield* decoder.end();
-}

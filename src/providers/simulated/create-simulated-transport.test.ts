@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type HttpRequest, readBodyText } from '../../http/http-transport.js';
 import { GatewayError } from '../../spec/index.js';
-import { parseSse } from '../shared/parse-sse.js';
+import { createSseDecoder } from '../shared/parse-sse.js';
 import { createSimulatedHandler } from './create-simulated-handler.js';
 import { createSimulatedTransport } from './create-simulated-transport.js';
 
@@ -26,7 +26,9 @@ describe('createSimulatedTransport', () => {
     const response = await transport(request({ url: 'http://simulated.tollgate.invalid/proxy/v1/chat/completions' }));
     assert.equal(response.status, 200);
     const events: string[] = [];
-    for await (const event of parseSse(response.body)) events.push(event.data);
+    const decoder = createSseDecoder();
+    for await (const chunk of response.body) for (const event of decoder.feed(chunk)) events.push(event.data);
+    for (const event of decoder.end()) events.push(event.data);
     assert.equal(events.at(-1), '[DONE]');
     const models = await transport(
       request({ url: 'http://simulated.tollgate/v1/models', method: 'GET', body: undefined }),
