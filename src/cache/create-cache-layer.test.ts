@@ -264,6 +264,7 @@ describe('createCacheLayer', () => {
     assert.deepEqual(await layer.recordCacheFeedback({ requestId: second.requestId, good: false }), { applied: false });
     await layer.close();
   });
+
   it('answers an exact hit without the model, and embeds a semantic candidate once for lookup and store', async () => {
     const embedder = createHashingEmbedder();
     const layer = await createCacheLayer({
@@ -280,7 +281,7 @@ describe('createCacheLayer', () => {
     await layer.close();
   });
 
-  it('counts a failed embedding as a miss, also when it fails while the exact lookup is still running', async () => {
+  it('counts a failed embedding as a miss', async () => {
     const failing: Embedder = {
       id: 'test/failing',
       dimensions: 128,
