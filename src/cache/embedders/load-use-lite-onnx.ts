@@ -8,15 +8,6 @@ export interface SentenceEncoder {
   embed(texts: readonly string[]): Promise<Float32Array[]>;
 }
 
-/** Options for {@link loadUseLiteOnnx}. */
-export interface UseLiteOnnxOptions {
-  /**
-   * Threads of one forward pass. 1 (default): a single text is a few milliseconds of matrix
-   * products, and on a small shared machine a second thread costs more in hand-offs than it saves.
-   */
-  threads?: number;
-}
-
 /** Tokens the TensorFlow graph keeps per text (`ClipToMaxLength`): later ones are dropped. */
 const MAX_LENGTH_WEIGHT = 'module_apply_default/Encoder_en/KonaTransformer/ClipToMaxLength/Less/y';
 
@@ -28,13 +19,15 @@ const MAX_LENGTH_WEIGHT = 'module_apply_default/Encoder_en/KonaTransformer/ClipT
  * kernels instead of 128-bit WASM SIMD, and one native call replaces ~250 JavaScript-dispatched ops.
  * `InferenceSession.run` works off the calling thread, on the runtime's own threads.
  */
-export async function loadUseLiteOnnx(options: UseLiteOnnxOptions = {}): Promise<SentenceEncoder> {
+export async function loadUseLiteOnnx(): Promise<SentenceEncoder> {
   const [ort, files] = await Promise.all([import('onnxruntime-node'), readUseLiteWeights()]);
   const maxLength = files.weights.get(MAX_LENGTH_WEIGHT)?.values[0];
   if (maxLength === undefined) throw new Error(`USE-lite weight ${MAX_LENGTH_WEIGHT} is missing`);
   const tokenizer = new UseLiteTokenizer(files.vocabulary);
   const session = await ort.InferenceSession.create(encodeOnnxModel(buildUseLiteGraph(files.weights)), {
-    intraOpNumThreads: Math.max(1, options.threads ?? 1),
+    // One thread per pass: a single text is a few milliseconds of matrix products, and on a small
+    // shared machine a second thread costs more in hand-offs than it saves.
+    intraOpNumThreads: 1,
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',

