@@ -40,36 +40,26 @@ describe('semantic cache over a provider embeddings deployment instead of the lo
     assert.equal(await ask('How do I reset the password of my office printer?'), 'miss');
   });
 
-  it('refuses to start when the embedder names no configured deployment', async () => {
-    const started = startTestGateway({
-      config: twoProtocolConfig({
-        cache: {
-          enabled: true,
-          semantic: { enabled: true, embedder: 'provider:sim-openai/oa-missing', embedding_dimensions: 256 },
-        },
-      }),
-    });
-    await assert.rejects(
-      started.then(async (gateway) => {
+  /** Starting a gateway whose semantic cache embeds through `embedder` fails with this message. */
+  const startFails = (embedder: string, message: RegExp) =>
+    assert.rejects(
+      startTestGateway({
+        config: twoProtocolConfig({
+          cache: { enabled: true, semantic: { enabled: true, embedder, embedding_dimensions: 256 } },
+        }),
+      }).then(async (gateway) => {
         await gateway.close();
       }),
-      /not a configured deployment with embeddings/,
+      message,
     );
+
+  it('refuses to start when the embedder names no configured deployment', async () => {
+    await startFails('provider:sim-openai/oa-missing', /not a configured deployment with embeddings/);
   });
 
   it('refuses a chat model as the embedder: the deployment must declare the embeddings capability', async () => {
-    const started = startTestGateway({
-      config: twoProtocolConfig({
-        cache: {
-          enabled: true,
-          semantic: { enabled: true, embedder: 'provider:sim-openai/oa-small', embedding_dimensions: 256 },
-        },
-      }),
-    });
-    await assert.rejects(
-      started.then(async (gateway) => {
-        await gateway.close();
-      }),
+    await startFails(
+      'provider:sim-openai/oa-small',
       /"sim-openai\/oa-small" is not a configured deployment with embeddings/,
     );
   });
